@@ -1,0 +1,53 @@
+# Veeduría: the two commands of the quickstart are `make serve` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export VEEDURIA_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: serve test install install-test system-deps lint typecheck pytest messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python  ## install the package and its runtime dependencies
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python system-deps  ## install the package with what the tests need
+	$(BIN)/pip install -q -e '.[test]'
+
+system-deps:  ## Debian packages: gettext (translations), chromium (browser tests)
+	@missing=""; for p in gettext chromium; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: ## compile the translation catalogues
+	cd src/veeduria && ../../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
+
+serve: install  ## migrate, load the bundled dataset into an empty database, serve on http://$(HOST):$(PORT)
+	$(BIN)/veeduria init
+	$(BIN)/veeduria serve --host $(HOST) --port $(PORT)
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; exit $$rc
+
+test: install-test lint typecheck pytest  ## install, lint, type-check and run the whole test suite
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

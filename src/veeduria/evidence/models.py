@@ -1,0 +1,192 @@
+"""Evidence: sources, citations, alternative values and revisions, and the abstract cited record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL = "official", _("Oficial")
+    PRESS = "press", _("Prensa")
+    DATASET = "dataset", _("Conjunto de datos")
+    REPOSITORY = "repository", _("Repositorio público")
+    LEAK = "leak", _("Documento filtrado")
+    WEAK = "weak", _("Pista débil")
+
+
+class Reliability(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmado")
+    PARTLY = "partly", _("Confirmado en parte")
+    WEAK = "weak", _("Pista débil")
+    UNVERIFIED = "unverified", _("No verificado")
+
+
+class Status(models.TextChoices):
+    PUBLISHED = "published", _("Publicado")
+    WITHDRAWN = "withdrawn", _("Retirado")
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("día")
+    MONTH = "month", _("mes")
+    YEAR = "year", _("año")
+    UNKNOWN = "unknown", _("desconocida")
+
+
+class Source(models.Model):
+    """A document, page or data set that records cite."""
+
+    id = models.SlugField(primary_key=True, max_length=120)
+    title = models.CharField(_("título"), max_length=500)
+    publisher = models.CharField(_("editor"), max_length=300, blank=True)
+    published_on = models.DateField(_("fecha"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precisión de la fecha"), max_length=10, choices=Precision.choices, default=Precision.DAY
+    )
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    archive_url = models.URLField(_("URL archivada"), max_length=1000, blank=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=SourceKind.choices)
+    reliability = models.CharField(
+        _("fiabilidad"), max_length=20, choices=Reliability.choices, default=Reliability.CONFIRMED
+    )
+    language = models.CharField(_("idioma"), max_length=10, blank=True)
+    licence = models.CharField(_("licencia"), max_length=200, blank=True)
+    repository = models.CharField(_("repositorio"), max_length=300, blank=True)
+    commit = models.CharField(_("commit"), max_length=64, blank=True)
+    notes = models.TextField(_("notas"), blank=True)
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    withdrawn_reason = models.TextField(_("motivo del retiro"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name = _("fuente")
+        verbose_name_plural = _("fuentes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class _RecordLink(models.Model):
+    """Fields shared by everything attached to one record of any type."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=120, db_index=True)
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("campo"), max_length=60, blank=True, help_text=_("vacío = todo el registro"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("fuente"))
+    locator = models.CharField(_("ubicación"), max_length=200, blank=True, help_text=_("página, párrafo, fila"))
+    quote = models.TextField(_("cita textual"), blank=True)
+    note = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+class Citation(_RecordLink):
+    """Ties a record (or one field of it) to a source."""
+
+    class Meta(_RecordLink.Meta):
+        ordering = ["pk"]
+        verbose_name = _("cita")
+        verbose_name_plural = _("citas")
+
+    def __str__(self) -> str:
+        return f"{self.object_id}:{self.field or '*'} ← {self.source_id}"
+
+
+class AlternativeValue(_RecordLink):
+    """One sourced value of a field on which sources disagree; one of them is preferred."""
+
+    value = models.JSONField(_("valor"))
+    preferred = models.BooleanField(_("preferido"), default=False)
+
+    class Meta(_RecordLink.Meta):
+        ordering = ["field", "-preferred", "pk"]
+        verbose_name = _("valor alternativo")
+        verbose_name_plural = _("valores alternativos")
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value!r} ({self.source_id})"
+
+
+class Revision(models.Model):
+    """What changed in a record, when, by whom and why. Revisions are never edited."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("creado")
+        UPDATE = "update", _("modificado")
+        WITHDRAW = "withdraw", _("retirado")
+        RESTORE = "restore", _("restablecido")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=120)
+    record = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    author = models.CharField(_("autor"), max_length=150)
+    action = models.CharField(_("acción"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("cambios"), default=dict)
+    reason = models.TextField(_("motivo"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        verbose_name = _("revisión")
+        verbose_name_plural = _("revisiones")
+
+    def __str__(self) -> str:
+        return f"{self.object_id} {self.action} {self.created_at:%Y-%m-%d}"
+
+
+class Record(models.Model):
+    """Abstract base of every published, cited, revisioned record."""
+
+    id = models.SlugField(primary_key=True, max_length=120)
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    withdrawn_reason = models.TextField(_("motivo del retiro"), blank=True)
+    reliability = models.CharField(
+        _("fiabilidad"), max_length=20, choices=Reliability.choices, default=Reliability.CONFIRMED
+    )
+    notes_es = models.TextField(_("notas (es)"), blank=True)
+    notes_en = models.TextField(_("notas (en)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    citations = GenericRelation(Citation, object_id_field="object_id")
+    alternatives = GenericRelation(AlternativeValue, object_id_field="object_id")
+    revisions = GenericRelation(Revision, object_id_field="object_id")
+
+    #: Fields shown as the record's title, in order of preference per language.
+    title_field = "name"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return str(localized(self, self.title_field) or self.pk)
+
+    @property
+    def notes(self) -> str:
+        return localized(self, "notes")
+
+
+def localized(obj: Any, base: str) -> str:
+    """The value of ``base_es``/``base_en`` in the active language, falling back to the other, or ``base``."""
+    lang = (get_language() or "es")[:2]
+    other = "en" if lang == "es" else "es"
+    for name in (f"{base}_{lang}", f"{base}_{other}", base):
+        value = getattr(obj, name, None)
+        if value:
+            return str(value)
+    return ""

@@ -1,0 +1,11 @@
+"""URL configuration: the bilingual portal under /es/ and /en/, the admin and the JSON API."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(path("", include("veeduria.portal.urls")), prefix_default_language=True)
