@@ -39,7 +39,7 @@ def snapshot(obj: models.Model) -> Snapshot:
     if obj.pk is None or not isinstance(obj, Record):
         return data
     for m2m in obj._meta.many_to_many:
-        data[m2m.name] = sorted(str(pk) for pk in getattr(obj, m2m.name).values_list("pk", flat=True))
+        data[m2m.name] = sorted(str(o.pk) for o in getattr(obj, m2m.name).all())
     for rel in obj._meta.related_objects:
         if rel.name in CHILD_RELATIONS and rel.related_model is not None:
             rows = getattr(obj, rel.get_accessor_name() or rel.name).all()

@@ -1,3 +1,38 @@
-from django.urls import path
+"""Portal URLs. Inside ``i18n_patterns``: each record type's path segment is translated from the registry
+(``/es/autorizaciones/…`` and ``/en/authorizations/…``), so ``translate_url`` maps a page to its twin."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+from veeduria.portal import views
+from veeduria.records.registry import RECORD_TYPES, RecordType
+
+app_name = "portal"
+
+
+def _segment(es: str, en: str, suffix: str) -> str:
+    return f"{en if (get_language() or 'es')[:2] == 'en' else es}/{suffix}"
+
+
+#: A route whose text depends on the active language (compiled once per language by Django).
+_route = lazy(_segment, str)
+
+
+def _record_patterns(rt: RecordType) -> list[URLPattern]:
+    return [
+        path(_route(rt.slug_es, rt.slug_en, ""), views.record_list, {"key": rt.key}, name=f"{rt.key}-list"),
+        path(_route(rt.slug_es, rt.slug_en, "<slug:pk>/"), views.record_detail, {"key": rt.key},
+             name=f"{rt.key}-detail"),
+    ]
+
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path(_route("fuentes", "sources", ""), views.source_list, name="source-list"),
+    path(_route("fuentes", "sources", "<slug:pk>/"), views.source_detail, name="source-detail"),
+]
+for _rt in RECORD_TYPES:
+    urlpatterns += _record_patterns(_rt)

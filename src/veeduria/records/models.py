@@ -125,7 +125,7 @@ class Agreement(Record):
     ends_on = models.DateField(_("vence"), null=True, blank=True)
     ends_precision = _precision(_("precisión del vencimiento"))
     term = models.CharField(_("plazo"), max_length=200, blank=True)
-    status = models.CharField(_("situación"), max_length=20, choices=AgreementStatus.choices,
+    legal_status = models.CharField(_("situación"), max_length=20, choices=AgreementStatus.choices,
                               default=AgreementStatus.UNKNOWN)
     text_availability = models.CharField(_("texto"), max_length=20, choices=TextAvailability.choices,
                                          default=TextAvailability.UNKNOWN)

@@ -41,7 +41,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
                ("kind", "number", "article", "title_es", "enacted_on"), year_field="enacted_on",
                country_field="country", kind_field="kind", select_related=("country",)),
     RecordType("agreements", m.Agreement, "acuerdos", "agreements", _("Acuerdos"),
-               ("title_es", "kind", "signed_on", "status", "text_availability"), year_field="signed_on",
+               ("title_es", "kind", "signed_on", "legal_status", "text_availability"), year_field="signed_on",
                country_field="parties", kind_field="kind", prefetch_related=("parties",)),
     RecordType("authorizations", m.Authorization, "autorizaciones", "authorizations", _("Autorizaciones"),
                ("instrument_type", "number", "bill_number", "title_es", "approved_on", "window_start",

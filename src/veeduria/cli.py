@@ -1,0 +1,229 @@
+"""The ``veeduria`` command. Each subcommand is a thin call into a library function.
+
+Exit codes: 0 success; 1 failure, with a one-line reason on stderr; 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+
+class CommandError(Exception):
+    """A failure to report on one line of stderr."""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veeduria.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create or migrate the database; on an empty database load the bundled data."""
+    from django.conf import settings
+
+    from veeduria.records.models import Country
+
+    _migrate()
+    try:
+        from veeduria.records.permissions import ensure_editor_group
+    except ImportError:  # pragma: no cover - the editors' group arrives with the admin
+        pass
+    else:
+        ensure_editor_group()
+    if args.no_load or Country.objects.exists():
+        print("database ready")
+        return 0
+    from veeduria.ingest.dataset import load_folder
+
+    folder = Path(args.dataset or settings.DEFAULT_DATASET_DIR)
+    print(f"empty database: loading {folder}", file=sys.stderr)
+    print(load_folder(folder, author="init").summary())
+    try:
+        from veeduria.ingest.importers import import_bundled
+    except ImportError:  # pragma: no cover - importers are optional at this stage
+        return 0
+    for name, report in import_bundled(progress=None):
+        print(f"{name}: {report.summary()}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a dataset folder without writing."""
+    from veeduria.ingest.dataset import check_folder
+    from veeduria.ingest.validate import DatasetInvalid
+
+    try:
+        dataset = check_folder(Path(args.path))
+    except DatasetInvalid as exc:
+        for line in exc.errors[1:]:
+            print(line, file=sys.stderr)
+        raise CommandError(f"{len(exc.errors)} problem(s); first: {exc.errors[0]}") from exc
+    print(f"{args.path}: valid, {dataset.count()} records")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Validate and load a dataset folder (idempotent)."""
+    from veeduria.ingest.dataset import load_folder
+    from veeduria.ingest.validate import DatasetInvalid
+
+    _migrate()
+    try:
+        report = load_folder(Path(args.path), author=args.author, reason=args.reason)
+    except DatasetInvalid as exc:
+        for line in exc.errors[1:]:
+            print(line, file=sys.stderr)
+        raise CommandError(f"nothing loaded: {len(exc.errors)} problem(s); first: {exc.errors[0]}") from exc
+    print(report.summary())
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import one file of a public data set."""
+    from veeduria.ingest.importers import ImportFailed, run_import
+
+    _migrate()
+    try:
+        report = run_import(args.format, Path(args.file), country=args.country,
+                            skip_bad_rows=args.skip_bad_rows, author=args.author)
+    except ImportFailed as exc:
+        raise CommandError(f"nothing imported: {exc}") from exc
+    print(report.summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every published record as JSON Lines."""
+    from veeduria.records.export import write_jsonl
+    from veeduria.records.registry import BY_KEY
+
+    types = args.type or None
+    for t in types or []:
+        if t not in BY_KEY:
+            raise CommandError(f"unknown type {t!r}; known: {', '.join(BY_KEY)}")
+    out: TextIO
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as out:
+            count = write_jsonl(out, types=types, include_withdrawn=args.include_withdrawn,
+                                include_sources=args.include_sources)
+        print(f"{count} records written to {args.output}", file=sys.stderr)
+    else:
+        write_jsonl(sys.stdout, types=types, include_withdrawn=args.include_withdrawn,
+                    include_sources=args.include_sources)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the portal with gunicorn (a production-grade WSGI server)."""
+    from gunicorn.app.base import BaseApplication
+
+    from veeduria.wsgi import application
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return application
+
+    print(f"Veeduría: http://{args.host}:{args.port}/es/", file=sys.stderr)
+    _Server().run()
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run a Django management command (e.g. createsuperuser)."""
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["veeduria", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="veeduria",
+        description="Veeduría: evidence-based observatory of foreign military presence and cooperation.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("init", cmd_init, "create or migrate the database; load the bundled data into an empty database")
+    p.add_argument("--dataset", help="dataset folder to load (default: the bundled data/peru-us)")
+    p.add_argument("--no-load", action="store_true", help="only create or migrate the database")
+
+    p = add("check", cmd_check, "validate a dataset folder without writing anything")
+    p.add_argument("path", help="dataset folder (one YAML file per record type)")
+
+    p = add("load", cmd_load, "validate and load a dataset folder (idempotent; all or nothing)")
+    p.add_argument("path", help="dataset folder")
+    p.add_argument("--author", default="dataset", help="name recorded in the revisions (default: dataset)")
+    p.add_argument("--reason", default="", help="reason recorded in the revisions")
+
+    from veeduria.ingest.importers_formats import FORMATS
+
+    p = add("import", cmd_import, "import one file of a public data set (strict, idempotent, all or nothing)")
+    p.add_argument("format", choices=FORMATS, help="file format")
+    p.add_argument("file", help="the file to import")
+    p.add_argument("--country", metavar="ISO3", help="host country (ISO 3166-1 alpha-3), e.g. PER")
+    p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows, report the bad ones")
+    p.add_argument("--author", default="import", help="name recorded in the revisions")
+
+    p = add("export", cmd_export, "write every published record as JSON Lines (type, id, fields, citations)")
+    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("--type", action="append", help="only this record type (repeatable)")
+    p.add_argument("--include-withdrawn", action="store_true", help="also withdrawn records")
+    p.add_argument("--include-sources", action="store_true", help="also the sources, after the records")
+
+    p = add("serve", cmd_serve, "serve the portal (gunicorn)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+
+    p = add("manage", cmd_manage, "run a Django management command, e.g. `veeduria manage createsuperuser`")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its arguments")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup()
+    try:
+        return int(args.func(args))
+    except CommandError as exc:
+        print(f"veeduria {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"veeduria {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one-line reason promised by the CLI
+        from django.db.utils import DatabaseError
+
+        kind = "database error" if isinstance(exc, DatabaseError) else type(exc).__name__
+        print(f"veeduria {args.command}: {kind}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

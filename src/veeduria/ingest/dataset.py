@@ -1,0 +1,130 @@
+"""Loading a validated dataset folder: one transaction, idempotent, a revision for every change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from veeduria.evidence.models import AlternativeValue, Citation
+from veeduria.evidence.revisions import Snapshot, plain, record_change, snapshot
+from veeduria.ingest.schema import file_specs
+from veeduria.ingest.validate import Dataset, Item, validate_folder
+
+
+@dataclass
+class LoadReport:
+    """How many records of each type were created, updated or left unchanged."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        keys = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        lines = [f"{k}: {self.created[k]} created, {self.updated[k]} updated, {self.unchanged[k]} unchanged"
+                 for k in keys]
+        total = sum(self.created.values()), sum(self.updated.values()), sum(self.unchanged.values())
+        lines.append(f"total: {total[0]} created, {total[1]} updated, {total[2]} unchanged")
+        return "\n".join(lines)
+
+
+def check_folder(folder: Path) -> Dataset:
+    """Validate ``folder`` without writing anything."""
+    return validate_folder(folder)
+
+
+def load_folder(folder: Path, *, author: str = "dataset", reason: str = "") -> LoadReport:
+    """Validate ``folder`` and write it in one transaction; nothing is written if validation fails.
+
+    The folder owns the keys it writes: a key absent from a record leaves that field as it is (an importer
+    may have filled it), and the citations and alternative values the folder manages are those that cite
+    the folder's own sources; citations of other sources (such as imported data sets) are kept.
+    """
+    dataset = validate_folder(folder)
+    reason = reason or f"loaded from {folder.name}"
+    report = LoadReport()
+    with transaction.atomic():
+        loaded: list[tuple[Item, models.Model, Snapshot | None]] = []
+        for key, items in dataset.items.items():
+            model = file_specs()[key].model
+            existing = model.objects.in_bulk([i.id for i in items])
+            for item in items:
+                obj = existing.get(item.id)
+                before = snapshot(obj) if obj is not None else None
+                loaded.append((item, _write_values(model, obj, item), before))
+        own_sources = {i.id for i in dataset.items.get("sources", [])}
+        for item, obj, _before in loaded:
+            _write_relations(item, obj, own_sources)
+        for item, obj, before in loaded:
+            revision = record_change(obj, before, author=author, reason=reason)
+            bucket = report.unchanged if revision is None else report.created if before is None else report.updated
+            bucket[item.key] += 1
+    return report
+
+
+def _write_values(model: type[models.Model], obj: models.Model | None, item: Item) -> models.Model:
+    if obj is None:
+        obj = model(pk=item.id, **item.values)
+        obj.save(force_insert=True)
+        return obj
+    changed = False
+    for name, value in item.values.items():
+        if name == "id":
+            continue
+        if plain(getattr(obj, name)) != plain(value):
+            setattr(obj, name, value)
+            changed = True
+    if changed:
+        obj.save()
+    return obj
+
+
+def _write_relations(item: Item, obj: models.Model, own_sources: set[str]) -> None:
+    spec = file_specs()[item.key]
+    for m2m in obj._meta.many_to_many:
+        if m2m.name not in item.m2m:
+            continue
+        wanted = sorted(item.m2m[m2m.name])
+        manager = getattr(obj, m2m.name)
+        if sorted(str(pk) for pk in manager.values_list("pk", flat=True)) != wanted:
+            manager.set(wanted)
+    for name, child_model in spec.child_models.items():
+        if name not in item.children:
+            continue
+        manager = getattr(obj, name)
+        current = [{k: plain(v) for k, v in row.items()} for row in manager.values(*item_keys(spec, name))]
+        wanted_rows = [{k: plain(row.get(k)) for k in item_keys(spec, name)} for row in item.children.get(name, [])]
+        if current != wanted_rows:
+            manager.all().delete()
+            parent_field = next(f.name for f in child_model._meta.concrete_fields
+                                if getattr(f, "related_model", None) is type(obj))
+            child_model.objects.bulk_create(
+                [child_model(**{parent_field: obj}, **row) for row in item.children.get(name, [])]
+            )
+    if not spec.needs_citation:
+        return
+    content_type = ContentType.objects.get_for_model(obj)
+    for model, entries in ((Citation, item.citations), (AlternativeValue, item.alternatives)):
+        keys = [k for k in entries[0] if k != "source"] if entries else []
+        current_qs = model.objects.filter(
+            content_type=content_type, object_id=str(obj.pk), source_id__in=own_sources
+        ).order_by("pk")
+        current = [{"source": r["source_id"], **{k: r[k] for k in keys}} for r in current_qs.values("source_id", *keys)]
+        wanted = [{"source": e["source"], **{k: e[k] for k in keys}} for e in entries]
+        if current != wanted:
+            current_qs.delete()
+            model.objects.bulk_create([
+                model(content_type=content_type, object_id=str(obj.pk), source_id=e["source"],
+                      **{k: v for k, v in e.items() if k != "source"})
+                for e in entries
+            ])
+
+
+def item_keys(spec: Any, child: str) -> list[str]:
+    """The stored keys of a child list: FK fields by attname."""
+    return [f"{n}_id" if s.kind == "fk" else n for n, s in spec.children[child].items()]

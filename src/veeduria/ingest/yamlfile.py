@@ -1,0 +1,52 @@
+"""Reading YAML with line numbers and without silently dropping duplicate keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict[str, Any]):
+    """A mapping that remembers the line it started on in its file."""
+
+    line: int = 0
+
+
+class YamlProblem(Exception):
+    """A file that is not valid YAML, or has a duplicate key; the message names file and line."""
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise YamlProblem(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse ``path``; raise :class:`YamlProblem` naming the file and line on any syntax error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(f"{path.name}: not UTF-8 text (byte {exc.start})") from exc
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except YamlProblem as exc:
+        raise YamlProblem(f"{path.name}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise YamlProblem(f"{path.name}: {where}: invalid YAML ({getattr(exc, 'problem', exc)})") from exc

@@ -1,0 +1,151 @@
+"""Public pages: home, a list and a detail page per record type, sources. Thin: queries live in records.queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from veeduria.evidence.models import Source, SourceKind
+from veeduria.portal import display
+from veeduria.portal.detail import build
+from veeduria.records import queries
+from veeduria.records.models import Country
+from veeduria.records.registry import BY_KEY, RecordType
+
+
+def _lang() -> str:
+    return (get_language() or "es")[:2]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    counts = [(rt, n, display.list_url(rt)) for rt, n in queries.home_counts()]
+    latest = [
+        (a, display.record_url(a), display.format_date(a.approved_on, a.approved_precision))
+        for a in queries.latest_authorizations(8)
+    ]
+    return render(request, "portal/home.html", {"counts": counts, "latest": latest})
+
+
+def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
+    get = request.GET
+    return {
+        "year": get.get("year", "").strip() if rt.year_field else "",
+        "country": get.get("country", "").strip() if rt.country_field else "",
+        "kind": get.get("kind", "").strip() if rt.kind_field else "",
+        "q": get.get("q", "").strip(),
+    }
+
+
+def _kind_choices(rt: RecordType) -> list[tuple[str, str]]:
+    if not rt.kind_field:
+        return []
+    f: Any = rt.model._meta.get_field(rt.kind_field)
+    return [(str(k), str(v)) for k, v in f.choices]
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def record_list(request: HttpRequest, key: str) -> HttpResponse:
+    rt = BY_KEY[key]
+    filters = _filters(request, rt)
+    qs = queries.list_records(rt, year=filters["year"] or None, country=filters["country"] or None,
+                              kind=filters["kind"] or None, q=filters["q"] or None)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    lang = _lang()
+    title_base = f"{getattr(rt.model, 'title_field', 'name')}_es"
+    columns = [display.column_label(rt, name) for name in rt.list_fields]
+    rows = []
+    for obj in page.object_list:
+        cells = [display.cell(obj, rt, name, lang) for name in rt.list_fields]
+        href = display.record_url(obj)
+        linked = [i == 0 or name == title_base for i, name in enumerate(rt.list_fields)]
+        rows.append({"obj": obj, "href": href, "cells": list(zip(cells, linked, strict=True))})
+    countries = (
+        [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn").only("id", "name_es", "name_en")]
+        if rt.country_field else []
+    )
+    context = {
+        "rt": rt,
+        "columns": columns,
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "countries": countries,
+        "kinds": _kind_choices(rt),
+        "kind_label": display.column_label(rt, rt.kind_field) if rt.kind_field else "",
+        "query": _query_without_page(request),
+    }
+    return render(request, "portal/record_list.html", context)
+
+
+def record_detail(request: HttpRequest, key: str, pk: str) -> HttpResponse:
+    rt = BY_KEY[key]
+    try:
+        obj = queries.get_record(rt, pk)
+    except rt.model.DoesNotExist as exc:
+        raise Http404(_("No existe ese registro.")) from exc
+    context = {
+        "rt": rt,
+        "obj": obj,
+        "detail": build(obj, rt),
+        "withdrawn": display.is_withdrawn(obj),
+        "list_href": display.list_url(rt),
+    }
+    return render(request, "portal/record_detail.html", context)
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "").strip()
+    q = request.GET.get("q", "").strip()
+    qs = queries.list_sources(kind=kind or None, q=q or None)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(s, display.format_date(s.published_on, s.published_precision)) for s in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "kinds": [(str(k), str(v)) for k, v in SourceKind.choices],
+        "filters": {"kind": kind, "q": q},
+        "query": _query_without_page(request),
+    }
+    return render(request, "portal/source_list.html", context)
+
+
+def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    try:
+        source = Source.objects.get(pk=pk)
+    except Source.DoesNotExist as exc:
+        raise Http404(_("No existe esa fuente.")) from exc
+    only = request.GET.get("type", "")
+    groups = []
+    for group in queries.records_citing(source):
+        if only and group.key != only:
+            continue
+        page = Paginator(group.records, settings.PAGE_SIZE).get_page(request.GET.get("page") if only else 1)
+        items = [display.link(o) for o in page.object_list]
+        groups.append({"rt": group.record_type, "page": page, "items": items, "key": group.key})
+    fields = [
+        (_("editor"), source.publisher),
+        (_("fecha"), display.format_date(source.published_on, source.published_precision)),
+        (_("idioma"), source.language),
+        (_("licencia"), source.licence),
+        (_("repositorio"), source.repository),
+        (_("commit"), source.commit),
+    ]
+    context = {
+        "source": source,
+        "fields": [(label, value) for label, value in fields if value],
+        "groups": groups,
+        "only": only,
+        "withdrawn": display.is_withdrawn(source),
+    }
+    return render(request, "portal/source_detail.html", context)
