@@ -1,0 +1,141 @@
+"""Value parsers shared by the importers. Each returns ``None`` for an empty value and raises
+``ValueError`` with a short reason for a value it cannot read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.text import slugify
+
+EMPTY = {"", "na", "n/a", "nan", "null", "none", "-"}
+_NUMBER = re.compile(r"^\s*(-)?\s*\$?\s*(-)?\s*(\d[\d,]*(?:\.\d+)?|\.\d+)(.*)$", re.S)
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_ISO_PARTIAL = re.compile(r"^(\d{4})-(\d{2}|xx|XX)-(\d{2}|xx|XX)$")
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in EMPTY)
+
+
+def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, str]:
+    """A number written ``22660``, ``$22,660``, ``3.5``; returns the number and any trailing text
+    (only allowed when ``allow_residue``: scrape artefacts such as ``26 URUGUAY``)."""
+    if is_empty(value):
+        return None, ""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)), ""
+    text = str(value).strip()
+    if text == "$":
+        return None, ""
+    match = _NUMBER.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a number")
+    sign = "-" if (match.group(1) or match.group(2)) else ""
+    digits, residue = match.group(3).replace(",", ""), match.group(4).strip()
+    if residue and not allow_residue:
+        raise ValueError(f"{text!r} is not a number")
+    try:
+        return Decimal(sign + digits), residue
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+def count(value: Any, *, allow_residue: bool = False) -> tuple[int | None, str]:
+    """A non-negative whole number."""
+    num, residue = number(value, allow_residue=allow_residue)
+    if num is None:
+        return None, residue
+    if num < 0:
+        raise ValueError(f"negative count {value!r}")
+    if num != num.to_integral_value():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(num), residue
+
+
+def money(value: Any, *, allow_residue: bool = False, places: int = 2) -> tuple[Decimal | None, str]:
+    num, residue = number(value, allow_residue=allow_residue)
+    if num is None:
+        return None, residue
+    return num.quantize(Decimal(1).scaleb(-places)), residue
+
+
+def year_from_two_digits(yy: int) -> int:
+    return 2000 + yy if yy < 50 else 1900 + yy
+
+
+def us_date(value: Any) -> dt.date | None:
+    """``m/d/yyyy`` or ``m/d/yy`` (US order), or a date cell."""
+    if is_empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    match = _US_DATE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date (expected m/d/yyyy)")
+    month, day, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    yyyy = year_from_two_digits(int(year)) if len(year) == 2 else int(year)
+    try:
+        return dt.date(yyyy, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid date") from None
+
+
+def dmy_date(value: Any) -> dt.date | None:
+    """``dd/mm/yyyy`` (Spanish order), or a date cell."""
+    if is_empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    match = _DMY.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date (expected dd/mm/yyyy)")
+    try:
+        return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid date") from None
+
+
+def partial_date(value: Any) -> tuple[dt.date | None, str]:
+    """A free-form date keeping its precision: ``10/12/96`` (day), ``2002-09-xx`` (month),
+    ``2002-xx-xx`` (year). Returns the date (first day of the period) and the precision."""
+    if is_empty(value):
+        return None, "unknown"
+    text = str(value).strip()
+    match = _ISO_PARTIAL.match(text)
+    if match:
+        year, month, day = match.groups()
+        try:
+            if month.lower() == "xx":
+                return dt.date(int(year), 1, 1), "year"
+            if day.lower() == "xx":
+                return dt.date(int(year), int(month), 1), "month"
+            return dt.date(int(year), int(month), int(day)), "day"
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid date") from None
+    if re.fullmatch(r"\d{4}", text):
+        return dt.date(int(text), 1, 1), "year"
+    return us_date(text), "day"
+
+
+def slug(*parts: Any, max_length: int = 120) -> str:
+    text = slugify("-".join(str(p) for p in parts if p not in (None, "")))
+    return text[:max_length].strip("-")
+
+
+def key_hash(*parts: Any, length: int = 12) -> str:
+    """A short stable hash of a natural key."""
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()[:length]

@@ -1,0 +1,291 @@
+"""Reading external files strictly: encoding and structure checks, header detection by content,
+column mapping (known / required / unknown), rows with their line numbers."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from veeduria.ingest.importers.errors import ImportFailed, RowError
+
+#: How many leading lines/rows are searched for the header row.
+HEADER_SEARCH_ROWS = 30
+_CHUNK = 1 << 20
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def norm_header(name: Any) -> str:
+    """``' Training:Course Title '`` → ``'course title'``: lower case, prefix ``xxx:`` dropped, spaces collapsed."""
+    text = str(name or "").replace("\ufeff", "").strip().lower()
+    if ":" in text:
+        prefix, rest = text.split(":", 1)
+        if re.fullmatch(r"[a-z_]+", prefix) and rest:
+            text = rest
+    text = text.replace("_", " ").replace(".", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Upper case without accents, for matching Spanish titles and names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The columns of one file layout: header name (normalised) → canonical name."""
+
+    columns: dict[str, str]
+    required: frozenset[str]
+    delimiters: tuple[str, ...] = (",",)
+
+    def canonical(self, header: Any) -> str | None:
+        return self.columns.get(norm_header(header))
+
+
+def spec(columns: dict[str, str], required: set[str] | frozenset[str], delimiters: tuple[str, ...] = (",",)) -> Spec:
+    return Spec({norm_header(k): v for k, v in columns.items()}, frozenset(required), delimiters)
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any]
+    #: canonical name → column label for messages (header text and position)
+    labels: dict[str, str] = field(repr=False, default_factory=dict)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name, default)
+        return default if value is None else value
+
+    def text(self, name: str) -> str:
+        value = self.values.get(name)
+        if value is None:
+            return ""
+        return str(value).strip()
+
+    def error(self, name: str, message: str) -> RowError:
+        return RowError(self.line, self.labels.get(name, name), message)
+
+
+@dataclass
+class Table:
+    """A file opened for import: its mapped header and a stream of rows."""
+
+    path: Path
+    header_line: int
+    canonical: list[str | None]
+    headers: list[str]
+    unknown: list[str]
+    rows: Iterator[Row]
+    line_estimate: int
+    delimiter: str = ","
+
+    def has(self, name: str) -> bool:
+        return name in self.canonical
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+
+def _check_bytes(path: Path) -> int:
+    """Reject empty, binary and wrongly encoded files before anything is parsed; return the line count."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from None
+    if size == 0:
+        raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lines = 0
+    offset = 0
+    blank = True
+    last_line_start = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            nul = chunk.find(b"\x00")
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad = exc.start
+                before = chunk[:bad]
+                line = lines + before.count(b"\n") + 1
+                nl = before.rfind(b"\n")
+                col = bad - nl if nl >= 0 else offset + bad - last_line_start + 1
+                raise ImportFailed(
+                    f"{path}, line {line}, column {col}: not UTF-8 text (byte 0x{chunk[bad]:02x}); "
+                    "save the file as UTF-8"
+                ) from None
+            if nul >= 0:
+                before = chunk[:nul]
+                line = lines + before.count(b"\n") + 1
+                raise ImportFailed(f"{path}, line {line}, column 1: binary data (NUL byte); not a text file")
+            if blank and text.strip():
+                blank = False
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                last_line_start = offset + nl + 1
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ImportFailed(f"{path}, line {lines + 1}: the file ends inside a UTF-8 character (truncated?)") from None
+    if blank:
+        raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
+    return lines
+
+
+def _match_header(cells: list[str], sp: Spec) -> tuple[list[str | None], set[str]]:
+    canonical = [sp.canonical(c) for c in cells]
+    return canonical, sp.required - {c for c in canonical if c}
+
+
+def read_csv(path: Path, sp: Spec) -> Table:
+    """Open ``path`` as a delimited text file laid out as ``sp`` describes, or fail with a clear message."""
+    lines = _check_bytes(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        head = [fh.readline() for _ in range(HEADER_SEARCH_ROWS)]
+    head = [h for h in head if h]
+    best: tuple[int, int, str, list[str], list[str | None], set[str]] | None = None
+    for delimiter in sp.delimiters:
+        try:
+            records = list(csv.reader(head, delimiter=delimiter, strict=True))
+        except csv.Error:
+            records = [h.rstrip("\r\n").split(delimiter) for h in head]
+        for i, cells in enumerate(records):
+            canonical, missing = _match_header(cells, sp)
+            if not missing:
+                return _open_csv(path, sp, delimiter, i + 1, cells, canonical, lines)
+            score = len(sp.required) - len(missing)
+            if best is None or score > best[0]:
+                best = (score, i + 1, delimiter, cells, canonical, missing)
+    # No header: wrong delimiter?
+    for delimiter in (",", ";", "\t", "|"):
+        if delimiter in sp.delimiters:
+            continue
+        for i, line in enumerate(head):
+            _, missing = _match_header(line.rstrip("\r\n").split(delimiter), sp)
+            if not missing:
+                expected = " or ".join(_DELIMITER_NAMES[d] for d in sp.delimiters)
+                raise ImportFailed(
+                    f"{path}, line {i + 1}, column 1: columns are separated by {_DELIMITER_NAMES[delimiter]}s; "
+                    f"expected {expected}"
+                )
+    if best is not None and best[0] > 0:
+        _, line, _, cells, _, missing = best
+        names = ", ".join(sorted(missing))
+        raise ImportFailed(
+            f"{path}, line {line}, column {len(cells) + 1}: missing required column(s): {names}"
+        )
+    raise ImportFailed(
+        f"{path}, line 1, column 1: no header row with the required columns "
+        f"({', '.join(sorted(sp.required))}) in the first {HEADER_SEARCH_ROWS} lines; wrong file or format?"
+    )
+
+
+def _open_csv(path: Path, sp: Spec, delimiter: str, header_line: int, cells: list[str],
+              canonical: list[str | None], lines: int) -> Table:
+    unknown = [c.strip() for c, k in zip(cells, canonical, strict=True) if k is None and c.strip()]
+    labels = {k: f"{c.strip()} ({i + 1})" for i, (c, k) in enumerate(zip(cells, canonical, strict=True)) if k}
+    return Table(path, header_line, canonical, [c.strip() for c in cells], unknown,
+                 _csv_rows(path, delimiter, header_line, canonical, labels), lines, delimiter)
+
+
+def _csv_rows(path: Path, delimiter: str, header_line: int, canonical: list[str | None],
+              labels: dict[str, str]) -> Iterator[Row]:
+    width = len(canonical)
+    pairs = [(i, k) for i, k in enumerate(canonical) if k]
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        prev = 0
+        try:
+            for cells in reader:
+                line = prev + 1
+                prev = reader.line_num
+                if line <= header_line:
+                    continue
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue
+                if len(cells) != width:
+                    what = "truncated row?" if len(cells) < width else "wrong delimiter or unquoted field?"
+                    yield Row(line, {"__shape__": (len(cells), width, what)}, labels)
+                    continue
+                yield Row(line, {k: cells[i] for i, k in pairs}, labels)
+        except csv.Error as exc:
+            raise ImportFailed(f"{path}, line {reader.line_num}, column 1: malformed CSV ({exc}); truncated file?") from None
+
+
+def check_shape(row: Row) -> None:
+    """Raise a row error if the row has the wrong number of fields."""
+    shape = row.values.get("__shape__")
+    if shape:
+        found, width, what = shape
+        raise RowError(row.line, f"{min(found, width) + 1}", f"{found} fields where the header has {width} ({what})")
+
+
+# ---------------------------------------------------------------------------------------------- XLSX
+
+
+def open_workbook(path: Path, *, data_only: bool = True) -> Any:
+    import openpyxl  # heavy import, only when needed
+
+    _check_exists(path)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFailed(f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc.__class__.__name__})") from None
+    except Exception as exc:  # openpyxl raises its own InvalidFileException
+        raise ImportFailed(f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc})") from None
+
+
+def _check_exists(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from None
+    if size == 0:
+        raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
+
+
+def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def read_sheet(path: Path, sheet: Any, sp: Spec) -> Table | None:
+    """Find the header row of ``sheet`` by content; ``None`` if the sheet has no such header."""
+    rows = sheet.iter_rows(values_only=True)
+    buffered: list[tuple[Any, ...]] = []
+    for i, cells in enumerate(rows):
+        buffered.append(cells)
+        texts = ["" if c is None else str(c) for c in cells]
+        canonical, missing = _match_header(texts, sp)
+        if not missing:
+            header_line = i + 1
+            unknown = [t.strip() for t, k in zip(texts, canonical, strict=True) if k is None and t.strip()]
+            labels = {k: f"{t.strip()} ({column_letter(j)})" for j, (t, k) in
+                      enumerate(zip(texts, canonical, strict=True)) if k}
+            return Table(path, header_line, canonical, [t.strip() for t in texts], unknown,
+                         _sheet_rows(rows, header_line, canonical, labels), sheet.max_row or 0)
+        if i >= HEADER_SEARCH_ROWS:
+            return None
+    return None
+
+
+def _sheet_rows(rows: Iterator[tuple[Any, ...]], header_line: int, canonical: list[str | None],
+                labels: dict[str, str]) -> Iterator[Row]:
+    pairs = [(i, k) for i, k in enumerate(canonical) if k]
+    for line, cells in enumerate(rows, start=header_line + 1):
+        if not any(c is not None and str(c).strip() for c in cells):
+            continue
+        values = {k: (cells[i] if i < len(cells) else None) for i, k in pairs}
+        yield Row(line, values, labels)

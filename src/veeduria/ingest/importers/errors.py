@@ -1,0 +1,18 @@
+"""The two kinds of import error: a rejected file and a bad row."""
+
+from __future__ import annotations
+
+
+class ImportFailed(Exception):
+    """The file was rejected; nothing was written. ``str()`` is the one-line message for the user,
+    naming the file, the line and the column."""
+
+
+class RowError(Exception):
+    """One row could not be read (its line, its column and why)."""
+
+    def __init__(self, line: int, column: str, message: str) -> None:
+        super().__init__(f"line {line}, column {column}: {message}")
+        self.line = line
+        self.column = column
+        self.message = message

@@ -1,0 +1,70 @@
+"""The ``veeduria`` command, run as a user runs it: a real process, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from veeduria.cli import build_parser
+
+
+
+def run(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ |= {"VEEDURIA_DATA_DIR": str(data_dir), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "veeduria.cli", *args], capture_output=True, text=True,
+                          env=environ, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("command", ["init", "check", "load", "import", "export", "serve", "manage"])
+def test_help_for_each_command(command: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        build_parser().parse_args([command, "--help"])
+    assert info.value.code == 0
+
+
+def test_check_load_export_cycle(tmp_path: Path, mini_dataset: Path) -> None:
+    assert run("init", "--no-load", data_dir=tmp_path).returncode == 0
+    checked = run("check", str(mini_dataset), data_dir=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "valid, 6 records" in checked.stdout
+    first = run("load", str(mini_dataset), data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "total: 6 created" in first.stdout
+    second = run("load", str(mini_dataset), data_dir=tmp_path)
+    assert "total: 0 created, 0 updated, 6 unchanged" in second.stdout
+    exported = run("export", data_dir=tmp_path)
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert {(r["type"], r["id"]) for r in rows} == {("countries", "hst"), ("countries", "frn"),
+                                                   ("authorizations", "rl-100")}
+    assert all(r["citations"] and r["citations"][0]["source"]["url"] for r in rows)
+    out = tmp_path / "export.jsonl"
+    assert run("export", "-o", str(out), "--include-sources", data_dir=tmp_path).returncode == 0
+    assert len(out.read_text().splitlines()) == 6
+
+
+def test_bad_dataset_exits_1_with_one_line_reason(tmp_path: Path, mini_dataset: Path) -> None:
+    path = mini_dataset / "countries.yaml"
+    path.write_text(path.read_text().replace("iso3: FRN", "iso: FRN"))
+    result = run("load", str(mini_dataset), data_dir=tmp_path)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("veeduria load: nothing loaded: ")
+    assert "countries.yaml:6: record 'frn'" in last and "'iso'" in last
+    assert run("export", data_dir=tmp_path).stdout == ""
+
+
+def test_missing_folder_and_unknown_type(tmp_path: Path) -> None:
+    result = run("check", str(tmp_path / "nope"), data_dir=tmp_path)
+    assert result.returncode == 1 and "not a folder" in result.stderr
+    result = run("export", "--type", "bases", data_dir=tmp_path)
+    assert result.returncode == 1 and "unknown type 'bases'" in result.stderr
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    assert run("frobnicate", data_dir=tmp_path).returncode == 2
