@@ -13,12 +13,17 @@ import pytest
 from veeduria.cli import build_parser
 
 
-
 def run(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environ |= {"VEEDURIA_DATA_DIR": str(data_dir), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "veeduria.cli", *args], capture_output=True, text=True,
-                          env=environ, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "veeduria.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("command", ["init", "check", "load", "import", "export", "serve", "manage"])
@@ -40,8 +45,11 @@ def test_check_load_export_cycle(tmp_path: Path, mini_dataset: Path) -> None:
     assert "total: 0 created, 0 updated, 6 unchanged" in second.stdout
     exported = run("export", data_dir=tmp_path)
     rows = [json.loads(line) for line in exported.stdout.splitlines()]
-    assert {(r["type"], r["id"]) for r in rows} == {("countries", "hst"), ("countries", "frn"),
-                                                   ("authorizations", "rl-100")}
+    assert {(r["type"], r["id"]) for r in rows} == {
+        ("countries", "hst"),
+        ("countries", "frn"),
+        ("authorizations", "rl-100"),
+    }
     assert all(r["citations"] and r["citations"][0]["source"]["url"] for r in rows)
     out = tmp_path / "export.jsonl"
     assert run("export", "-o", str(out), "--include-sources", data_dir=tmp_path).returncode == 0

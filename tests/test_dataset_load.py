@@ -73,11 +73,14 @@ def test_missing_source_is_rejected_and_database_unchanged(mini_dataset: Path) -
     load_folder(mini_dataset)
     before = counts()
     path = mini_dataset / "authorizations.yaml"
-    path.write_text(path.read_text().replace("source: src-press-b", "source: src-gone")
-                    .replace("personnel_total: 25", "personnel_total: 99"))
+    path.write_text(
+        path.read_text()
+        .replace("source: src-press-b", "source: src-gone")
+        .replace("personnel_total: 25", "personnel_total: 99")
+    )
     with pytest.raises(DatasetInvalid) as info:
         load_folder(mini_dataset)
-    assert "record 'rl-100': alternatives[2]: field 'source': no fuente with id 'src-gone'" in str(info.value.errors)
+    assert "record 'rl-100': alternatives[2]: field 'source': no Source with id 'src-gone'" in str(info.value.errors)
     assert counts() == before
     assert Authorization.objects.get(pk="rl-100").personnel_total == 25
 
@@ -89,15 +92,24 @@ def test_missing_source_is_rejected_and_database_unchanged(mini_dataset: Path) -
         ("vote_against: 23", "vote_against: -1", "field 'vote_against': must not be negative"),
         ("approved_on: 2023-05-19", "approved_on: 19/05/2023", "field 'approved_on': '19/05/2023' is not a date"),
         ("instrument_type: rl", "instrument_type: law", "field 'instrument_type': 'law' is not one of"),
-        ("host_country: hst", "host_country: xxx", "field 'host_country': no país with id 'xxx'"),
-        ("    - {source: src-official, quote: \"autoriza el ingreso\"}\n"
-         "    - {source: src-press-a, field: vote_for, locator: \"párr. 3\"}\n", "    []\n",
-         "field 'citations': every published record needs at least one citation"),
-        ("value: 76, source: src-press-a, preferred: true", "value: 75, source: src-press-a, preferred: true",
-         "alternatives for 'vote_for': the preferred value 75 differs from the record's value 76"),
-        ("  number: \"100\"\n", "  number: \"100\"\n  number: \"101\"\n", "duplicate key 'number'"),
-        ("{start: 2023-06-01, end: 2023-09-30}", "{start: 2023-06, end: 2023-09-30}",
-         "periods[1]: field 'start': a full date (YYYY-MM-DD) is required"),
+        ("host_country: hst", "host_country: xxx", "field 'host_country': no Country with id 'xxx'"),
+        (
+            '    - {source: src-official, quote: "autoriza el ingreso"}\n'
+            '    - {source: src-press-a, field: vote_for, locator: "párr. 3"}\n',
+            "    []\n",
+            "field 'citations': every published record needs at least one citation",
+        ),
+        (
+            "value: 76, source: src-press-a, preferred: true",
+            "value: 75, source: src-press-a, preferred: true",
+            "alternatives for 'vote_for': the preferred value 75 differs from the record's value 76",
+        ),
+        ('  number: "100"\n', '  number: "100"\n  number: "101"\n', "duplicate key 'number'"),
+        (
+            "{start: 2023-06-01, end: 2023-09-30}",
+            "{start: 2023-06, end: 2023-09-30}",
+            "periods[1]: field 'start': a full date (YYYY-MM-DD) is required",
+        ),
     ],
 )
 def test_bad_values_are_named(mini_dataset: Path, old: str, new: str, expected: str) -> None:

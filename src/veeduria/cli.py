@@ -99,8 +99,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     _migrate()
     try:
-        report = run_import(args.format, Path(args.file), country=args.country,
-                            skip_bad_rows=args.skip_bad_rows, author=args.author)
+        report = run_import(
+            args.format, Path(args.file), country=args.country, skip_bad_rows=args.skip_bad_rows, author=args.author
+        )
     except ImportFailed as exc:
         raise CommandError(f"nothing imported: {exc}") from exc
     print(report.summary())
@@ -119,12 +120,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     out: TextIO
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as out:
-            count = write_jsonl(out, types=types, include_withdrawn=args.include_withdrawn,
-                                include_sources=args.include_sources)
+            count = write_jsonl(
+                out, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
+            )
         print(f"{count} records written to {args.output}", file=sys.stderr)
     else:
-        write_jsonl(sys.stdout, types=types, include_withdrawn=args.include_withdrawn,
-                    include_sources=args.include_sources)
+        write_jsonl(
+            sys.stdout, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
+        )
     return 0
 
 
@@ -217,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"veeduria {args.command}: interrupted; nothing was written", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one-line reason promised by the CLI
+    except Exception as exc:
         from django.db.utils import DatabaseError
 
         kind = "database error" if isinstance(exc, DatabaseError) else type(exc).__name__

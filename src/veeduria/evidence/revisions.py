@@ -44,8 +44,11 @@ def snapshot(obj: models.Model) -> Snapshot:
         if rel.name in CHILD_RELATIONS and rel.related_model is not None:
             rows = getattr(obj, rel.get_accessor_name() or rel.name).all()
             data[rel.name] = [
-                {f.name: plain(f.value_from_object(row)) for f in row._meta.concrete_fields
-                 if f.name not in {"id", "authorization"}}
+                {
+                    f.name: plain(f.value_from_object(row))
+                    for f in row._meta.concrete_fields
+                    if f.name not in {"id", "authorization"}
+                }
                 for row in rows
             ]
     data["citations"] = [
@@ -53,8 +56,15 @@ def snapshot(obj: models.Model) -> Snapshot:
         for c in obj.citations.all()
     ]
     data["alternatives"] = [
-        {"field": a.field, "value": a.value, "source": a.source_id, "preferred": a.preferred,
-         "locator": a.locator, "quote": a.quote, "note": a.note}
+        {
+            "field": a.field,
+            "value": a.value,
+            "source": a.source_id,
+            "preferred": a.preferred,
+            "locator": a.locator,
+            "quote": a.quote,
+            "note": a.note,
+        }
         for a in obj.alternatives.all()
     ]
     return data
@@ -80,7 +90,11 @@ def record_change(obj: models.Model, before: Snapshot | None, *, author: str, re
             action = Revision.Action.WITHDRAW if after.get("status") == Status.WITHDRAWN else Revision.Action.RESTORE
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk), author=author, action=action, changes=changes, reason=reason,
+        object_id=str(obj.pk),
+        author=author,
+        action=action,
+        changes=changes,
+        reason=reason,
     )
 
 

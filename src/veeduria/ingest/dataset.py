@@ -26,8 +26,9 @@ class LoadReport:
 
     def summary(self) -> str:
         keys = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        lines = [f"{k}: {self.created[k]} created, {self.updated[k]} updated, {self.unchanged[k]} unchanged"
-                 for k in keys]
+        lines = [
+            f"{k}: {self.created[k]} created, {self.updated[k]} updated, {self.unchanged[k]} unchanged" for k in keys
+        ]
         total = sum(self.created.values()), sum(self.updated.values()), sum(self.unchanged.values())
         lines.append(f"total: {total[0]} created, {total[1]} updated, {total[2]} unchanged")
         return "\n".join(lines)
@@ -52,7 +53,7 @@ def load_folder(folder: Path, *, author: str = "dataset", reason: str = "") -> L
         loaded: list[tuple[Item, models.Model, Snapshot | None]] = []
         for key, items in dataset.items.items():
             model = file_specs()[key].model
-            existing = model.objects.in_bulk([i.id for i in items])
+            existing = model._default_manager.in_bulk([i.id for i in items])
             for item in items:
                 obj = existing.get(item.id)
                 before = snapshot(obj) if obj is not None else None
@@ -89,10 +90,10 @@ def _write_relations(item: Item, obj: models.Model, own_sources: set[str]) -> No
     for m2m in obj._meta.many_to_many:
         if m2m.name not in item.m2m:
             continue
-        wanted = sorted(item.m2m[m2m.name])
+        wanted_ids = sorted(item.m2m[m2m.name])
         manager = getattr(obj, m2m.name)
-        if sorted(str(pk) for pk in manager.values_list("pk", flat=True)) != wanted:
-            manager.set(wanted)
+        if sorted(str(pk) for pk in manager.values_list("pk", flat=True)) != wanted_ids:
+            manager.set(wanted_ids)
     for name, child_model in spec.child_models.items():
         if name not in item.children:
             continue
@@ -101,15 +102,17 @@ def _write_relations(item: Item, obj: models.Model, own_sources: set[str]) -> No
         wanted_rows = [{k: plain(row.get(k)) for k in item_keys(spec, name)} for row in item.children.get(name, [])]
         if current != wanted_rows:
             manager.all().delete()
-            parent_field = next(f.name for f in child_model._meta.concrete_fields
-                                if getattr(f, "related_model", None) is type(obj))
-            child_model.objects.bulk_create(
+            parent_field = next(
+                f.name for f in child_model._meta.concrete_fields if getattr(f, "related_model", None) is type(obj)
+            )
+            child_model._default_manager.bulk_create(
                 [child_model(**{parent_field: obj}, **row) for row in item.children.get(name, [])]
             )
     if not spec.needs_citation:
         return
     content_type = ContentType.objects.get_for_model(obj)
-    for model, entries in ((Citation, item.citations), (AlternativeValue, item.alternatives)):
+    links: list[tuple[Any, list[dict[str, Any]]]] = [(Citation, item.citations), (AlternativeValue, item.alternatives)]
+    for model, entries in links:
         keys = [k for k in entries[0] if k != "source"] if entries else []
         current_qs = model.objects.filter(
             content_type=content_type, object_id=str(obj.pk), source_id__in=own_sources
@@ -118,11 +121,17 @@ def _write_relations(item: Item, obj: models.Model, own_sources: set[str]) -> No
         wanted = [{"source": e["source"], **{k: e[k] for k in keys}} for e in entries]
         if current != wanted:
             current_qs.delete()
-            model.objects.bulk_create([
-                model(content_type=content_type, object_id=str(obj.pk), source_id=e["source"],
-                      **{k: v for k, v in e.items() if k != "source"})
-                for e in entries
-            ])
+            model.objects.bulk_create(
+                [
+                    model(
+                        content_type=content_type,
+                        object_id=str(obj.pk),
+                        source_id=e["source"],
+                        **{k: v for k, v in e.items() if k != "source"},
+                    )
+                    for e in entries
+                ]
+            )
 
 
 def item_keys(spec: Any, child: str) -> list[str]:

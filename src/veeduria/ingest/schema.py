@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.db import models
 
@@ -58,7 +59,7 @@ def _precision_partner(model: type[models.Model], name: str) -> str | None:
 
 
 def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
-    common = {
+    common: dict[str, Any] = {
         "name": f.name,
         "nullable": bool(f.null),
         "help": str(f.verbose_name),
@@ -68,8 +69,7 @@ def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
     if isinstance(f, models.ForeignKey):
         return FieldSpec(kind="fk", target=f.related_model, required=required, **common)  # type: ignore[arg-type]
     if isinstance(f, models.DateField):
-        return FieldSpec(kind="date", required=required, precision_field=_precision_partner(model, f.name),
-                         **common)
+        return FieldSpec(kind="date", required=required, precision_field=_precision_partner(model, f.name), **common)
     if isinstance(f, models.BooleanField):
         return FieldSpec(kind="bool", required=required, **common)
     if isinstance(f, models.DecimalField):
@@ -88,16 +88,23 @@ def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
 
 
 def _fields_of(model: type[models.Model], skip: set[str]) -> dict[str, FieldSpec]:
-    precision = {p for f in model._meta.concrete_fields
-                 if isinstance(f, models.DateField) and (p := _precision_partner(model, f.name))}
+    precision = {
+        p
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DateField) and (p := _precision_partner(model, f.name))
+    }
     specs: dict[str, FieldSpec] = {}
     for f in model._meta.concrete_fields:
         if f.name in _INTERNAL or f.name in precision or f.name in skip:
             continue
         specs[f.name] = _spec_for(model, f)
     for m2m in model._meta.many_to_many:
-        specs[m2m.name] = FieldSpec(name=m2m.name, kind="m2m", target=m2m.related_model,  # type: ignore[arg-type]
-                                    help=str(m2m.verbose_name))
+        specs[m2m.name] = FieldSpec(
+            name=m2m.name,
+            kind="m2m",
+            target=m2m.related_model,  # type: ignore[arg-type]
+            help=str(m2m.verbose_name),
+        )
     return specs
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 from veeduria.ingest.schema import FieldSpec, file_specs
 
 _TYPES = {
-    "str": "text", "text": "long text", "url": "URL", "slug": "id (slug)", "int": "whole number",
-    "decimal": "number", "float": "number", "bool": "true/false", "date": "date", "fk": "id of",
-    "m2m": "list of ids of", "json": "any",
+    "str": "text",
+    "text": "long text",
+    "url": "URL",
+    "slug": "id (slug)",
+    "int": "whole number",
+    "decimal": "number",
+    "float": "number",
+    "bool": "true/false",
+    "date": "date",
+    "fk": "id of",
+    "m2m": "list of ids of",
+    "json": "any",
 }
 
 
@@ -36,8 +45,12 @@ def fields_markdown() -> str:
             parts.append("| `alternatives` | list (see above) |  | disagreeing sourced values |")
         parts.append("")
         for child, fields in spec.children.items():
-            parts += [f"#### `{key}.yaml`: `{child}` (list)", "", "| field | type | required | meaning |",
-                      "|---|---|---|---|"]
+            parts += [
+                f"#### `{key}.yaml`: `{child}` (list)",
+                "",
+                "| field | type | required | meaning |",
+                "|---|---|---|---|",
+            ]
             parts += [_row(f) for f in fields.values()]
             parts.append("")
     return "\n".join(parts)

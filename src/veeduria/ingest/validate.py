@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import models
 
 from veeduria.evidence.models import Precision, Status
 from veeduria.evidence.revisions import plain
@@ -154,8 +155,8 @@ class _Validator:
         self.errors: list[str] = []
         self.specs = file_specs()
         self.items: dict[str, list[Item]] = {k: [] for k in self.specs}
-        self.ids: dict[type, set[str]] = {}
-        self.refs: list[tuple[str, type, str]] = []  # (where, model, id)
+        self.ids: dict[type[models.Model], set[str]] = {}
+        self.refs: list[tuple[str, type[models.Model], str]] = []  # (where, model, id)
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
@@ -234,8 +235,9 @@ class _Validator:
             ok = False
         return item if ok else None
 
-    def read_value(self, where: str, fspec: FieldSpec, value: Any, out: dict[str, Any],
-                   m2m: dict[str, list[str]] | None) -> bool:
+    def read_value(
+        self, where: str, fspec: FieldSpec, value: Any, out: dict[str, Any], m2m: dict[str, list[str]] | None
+    ) -> bool:
         try:
             converted = convert(fspec, value)
         except _Bad as exc:
@@ -337,29 +339,35 @@ class _Validator:
             if len(preferred) > 1:
                 self.error(where, f"alternatives for {fname!r}: more than one is preferred")
                 ok = False
-            if preferred and fname in spec.fields and not _same(spec.fields[fname], preferred[0]["value"],
-                                                                 raw.get(fname)):
-                self.error(where, f"alternatives for {fname!r}: the preferred value {preferred[0]['value']!r} "
-                                  f"differs from the record's value {raw.get(fname)!r}")
+            if (
+                preferred
+                and fname in spec.fields
+                and not _same(spec.fields[fname], preferred[0]["value"], raw.get(fname))
+            ):
+                self.error(
+                    where,
+                    f"alternatives for {fname!r}: the preferred value {preferred[0]['value']!r} "
+                    f"differs from the record's value {raw.get(fname)!r}",
+                )
                 ok = False
         return ok
 
     def check_references(self) -> None:
         from django.db.utils import DatabaseError
 
-        missing: dict[type, set[str]] = {}
+        missing: dict[type[models.Model], set[str]] = {}
         for _where, model, ref in self.refs:
             if ref not in self.ids.get(model, set()):
                 missing.setdefault(model, set()).add(ref)
-        existing: dict[type, set[str]] = {}
+        existing: dict[type[models.Model], set[str]] = {}
         for model, refs in missing.items():
             try:
-                existing[model] = {str(pk) for pk in model.objects.filter(pk__in=refs).values_list("pk", flat=True)}
+                existing[model] = {str(pk) for pk in model._default_manager.filter(pk__in=refs).values_list("pk", flat=True)}
             except DatabaseError:
                 existing[model] = set()
         for where, model, ref in self.refs:
             if ref in missing.get(model, set()) and ref not in existing.get(model, set()):
-                self.error(where, f"no {model._meta.verbose_name} with id {ref!r}")
+                self.error(where, f"no {model.__name__} with id {ref!r}")
 
 
 def _same(spec: FieldSpec, a: Any, b: Any) -> bool:

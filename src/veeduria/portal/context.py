@@ -16,7 +16,7 @@ def _other_language_url(request: HttpRequest, lang: str, current: str) -> str:
     url = translate_url(full, lang)
     if url == full and lang != current:
         prefix = f"/{current}/"
-        url = f"/{lang}/{full[len(prefix):]}" if full.startswith(prefix) else f"/{lang}/"
+        url = f"/{lang}/{full[len(prefix) :]}" if full.startswith(prefix) else f"/{lang}/"
     return url
 
 
@@ -31,8 +31,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     except Exception:  # outside the portal's URL configuration (e.g. the admin's own errors)
         nav = []
     languages = [
-        {"code": code, "name": get_language_info(code)["name_local"], "current": code == current,
-         "url": _other_language_url(request, code, current)}
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "current": code == current,
+            "url": _other_language_url(request, code, current),
+        }
         for code, _name in settings.LANGUAGES
     ]
     return {"record_types": RECORD_TYPES, "nav": nav, "languages": languages, "current_language": current}

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import AlternativeValue, Citation, Revision
 from veeduria.evidence.revisions import CHILD_RELATIONS
@@ -16,6 +17,15 @@ from veeduria.portal.display import Value
 from veeduria.records.queries import RELATED_LIMIT, reverse_relations
 from veeduria.records.registry import RecordType
 
+_EXTRA_LABELS = {
+    "personnel": _("personal autorizado"),
+    "items": _("armas, naves y equipos autorizados"),
+    "places": _("lugares autorizados"),
+    "periods": _("periodos autorizados"),
+    "citations": _("citas"),
+    "alternatives": _("valores alternativos"),
+    "id": _("identificador"),
+}
 _HIDDEN = {"id", "created_at", "updated_at", "withdrawn_reason", "reliability"}
 
 
@@ -63,13 +73,16 @@ def _rows(obj: Any, lang: str) -> list[Row]:
     if display.is_record_status(model):
         skip.add("status")
     rows: list[Row] = []
-    for f in [*concrete, *model._meta.many_to_many]:
-        if f.name in skip or f.name.endswith("_en") and f"{f.name[:-3]}_es" in names:
+    ordered = [f for f in concrete if not f.name.startswith("notes_")] + list(model._meta.many_to_many)
+    ordered += [f for f in concrete if f.name.startswith("notes_")]
+    for f in ordered:
+        if f.name in skip or (f.name.endswith("_en") and f"{f.name[:-3]}_es" in names):
             continue
         if f.name.endswith("_es") and f"{f.name[:-3]}_en" in names:
             base = f.name[:-3]
-            rows.append(Row(base, display.base_label(f), display.localized_value(obj, f, lang),
-                            {base, f.name, f"{base}_en"}))
+            rows.append(
+                Row(base, display.base_label(f), display.localized_value(obj, f, lang), {base, f.name, f"{base}_en"})
+            )
             continue
         keys = {f.name}
         prec = display.precision_field(model, f.name)
@@ -119,10 +132,16 @@ def _children(obj: Any) -> dict[str, Any]:
 
 
 def _label_of(model: type[models.Model], name: str) -> str:
+    if name in _EXTRA_LABELS:
+        return str(_EXTRA_LABELS[name])
     try:
         return display.base_label(model._meta.get_field(name))
     except Exception:
         return name
+
+
+def _changed_fields(model: type[models.Model], changes: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(_label_of(model, k) for k in changes))
 
 
 def build(obj: Any, rt: RecordType) -> Detail:
@@ -145,9 +164,7 @@ def build(obj: Any, rt: RecordType) -> Detail:
             row = disagreements.setdefault(a.field, Row(a.field, _label_of(rt.model, a.field), Value()))
         row.alternatives.append(a)
         disagreements.setdefault(row.name, row)
-    history = [
-        HistoryEntry(r, [_label_of(rt.model, k) for k in (r.changes or {})]) for r in obj.revisions.all()
-    ]
+    history = [HistoryEntry(r, _changed_fields(rt.model, r.changes or {})) for r in obj.revisions.all()]
     return Detail(
         rows=rows,
         record_citations=record_citations,

@@ -124,9 +124,7 @@ def field_value(obj: Any, f: Any) -> Value:
         return Value(text=formats.date_format(raw, "DATETIME_FORMAT"))
     if isinstance(f, models.URLField):
         return Value(text=raw, href=raw)
-    if isinstance(f, models.IntegerField | models.DecimalField | models.FloatField) and not (
-        f.name in {"year", "month"}
-    ):
+    if isinstance(f, models.IntegerField | models.DecimalField | models.FloatField) and f.name not in {"year", "month"}:
         return Value(text=format_number(raw))
     return Value(text=str(raw), long=isinstance(f, models.TextField))
 

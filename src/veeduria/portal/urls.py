@@ -24,8 +24,9 @@ _route = lazy(_segment, str)
 def _record_patterns(rt: RecordType) -> list[URLPattern]:
     return [
         path(_route(rt.slug_es, rt.slug_en, ""), views.record_list, {"key": rt.key}, name=f"{rt.key}-list"),
-        path(_route(rt.slug_es, rt.slug_en, "<slug:pk>/"), views.record_detail, {"key": rt.key},
-             name=f"{rt.key}-detail"),
+        path(
+            _route(rt.slug_es, rt.slug_en, "<slug:pk>/"), views.record_detail, {"key": rt.key}, name=f"{rt.key}-detail"
+        ),
     ]
 
 

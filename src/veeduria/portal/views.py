@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -58,8 +59,13 @@ def _query_without_page(request: HttpRequest) -> str:
 def record_list(request: HttpRequest, key: str) -> HttpResponse:
     rt = BY_KEY[key]
     filters = _filters(request, rt)
-    qs = queries.list_records(rt, year=filters["year"] or None, country=filters["country"] or None,
-                              kind=filters["kind"] or None, q=filters["q"] or None)
+    qs = queries.list_records(
+        rt,
+        year=filters["year"] or None,
+        country=filters["country"] or None,
+        kind=filters["kind"] or None,
+        q=filters["q"] or None,
+    )
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     lang = _lang()
     title_base = f"{getattr(rt.model, 'title_field', 'name')}_es"
@@ -72,7 +78,8 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         rows.append({"obj": obj, "href": href, "cells": list(zip(cells, linked, strict=True))})
     countries = (
         [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn").only("id", "name_es", "name_en")]
-        if rt.country_field else []
+        if rt.country_field
+        else []
     )
     context = {
         "rt": rt,
@@ -92,7 +99,7 @@ def record_detail(request: HttpRequest, key: str, pk: str) -> HttpResponse:
     rt = BY_KEY[key]
     try:
         obj = queries.get_record(rt, pk)
-    except rt.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404(_("No existe ese registro.")) from exc
     context = {
         "rt": rt,

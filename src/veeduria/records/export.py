@@ -17,7 +17,7 @@ _CHUNK = 2000
 
 
 def _queryset(rt: RecordType, include_withdrawn: bool) -> models.QuerySet[Any]:
-    qs = rt.model.objects.all().order_by("pk")
+    qs = rt.model._default_manager.all().order_by("pk")
     if not include_withdrawn:
         qs = qs.filter(status=Status.PUBLISHED)
     children = [r.get_accessor_name() for r in rt.model._meta.related_objects if r.name in CHILD_RELATIONS]
@@ -30,8 +30,13 @@ def _queryset(rt: RecordType, include_withdrawn: bool) -> models.QuerySet[Any]:
 
 
 def _source_brief(source: Source) -> dict[str, Any]:
-    return {"id": source.pk, "title": source.title, "url": source.url, "kind": source.kind,
-            "reliability": source.reliability}
+    return {
+        "id": source.pk,
+        "title": source.title,
+        "url": source.url,
+        "kind": source.kind,
+        "reliability": source.reliability,
+    }
 
 
 def record_dict(rt_key: str, obj: models.Model) -> dict[str, Any]:
@@ -57,8 +62,9 @@ def iter_sources() -> Iterator[dict[str, Any]]:
         yield {"type": "sources", **snapshot(source), "citations": []}
 
 
-def write_jsonl(out: TextIO, *, types: list[str] | None = None, include_withdrawn: bool = False,
-                include_sources: bool = False) -> int:
+def write_jsonl(
+    out: TextIO, *, types: list[str] | None = None, include_withdrawn: bool = False, include_sources: bool = False
+) -> int:
     """Write the export to ``out``; return the number of lines."""
     count = 0
     rows: Iterator[dict[str, Any]] = iter_records(types=types, include_withdrawn=include_withdrawn)

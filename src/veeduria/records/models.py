@@ -43,7 +43,11 @@ class Actor(Record):
     kind = models.CharField(_("tipo"), max_length=20, choices=ActorKind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="actors", verbose_name=_("país"))
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("depende de"),
     )
 
@@ -74,8 +78,9 @@ class LegalNorm(Record):
     enacted_precision = _precision(_("precisión de la fecha"))
     summary_es = models.TextField(_("resumen (es)"), blank=True)
     summary_en = models.TextField(_("resumen (en)"), blank=True)
-    amends = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="amended_by",
-                                    verbose_name=_("modifica"))
+    amends = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="amended_by", verbose_name=_("modifica")
+    )
 
     title_field = "title"
 
@@ -125,17 +130,19 @@ class Agreement(Record):
     ends_on = models.DateField(_("vence"), null=True, blank=True)
     ends_precision = _precision(_("precisión del vencimiento"))
     term = models.CharField(_("plazo"), max_length=200, blank=True)
-    legal_status = models.CharField(_("situación"), max_length=20, choices=AgreementStatus.choices,
-                              default=AgreementStatus.UNKNOWN)
-    text_availability = models.CharField(_("texto"), max_length=20, choices=TextAvailability.choices,
-                                         default=TextAvailability.UNKNOWN)
+    legal_status = models.CharField(
+        _("situación"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.UNKNOWN
+    )
+    text_availability = models.CharField(
+        _("texto"), max_length=20, choices=TextAvailability.choices, default=TextAvailability.UNKNOWN
+    )
     summary_es = models.TextField(_("resumen (es)"), blank=True)
     summary_en = models.TextField(_("resumen (en)"), blank=True)
-    estimated_cost = models.DecimalField(_("costo estimado"), max_digits=18, decimal_places=2,
-                                         null=True, blank=True)
+    estimated_cost = models.DecimalField(_("costo estimado"), max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("moneda"), max_length=3, blank=True)
-    renews = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="renewed_by", verbose_name=_("renueva"))
+    renews = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewed_by", verbose_name=_("renueva")
+    )
 
     title_field = "title"
 
@@ -162,10 +169,12 @@ class Authorization(Record):
     bill_number = models.CharField(_("número de proyecto"), max_length=40, blank=True)
     title_es = models.CharField(_("título (es)"), max_length=600)
     title_en = models.CharField(_("título (en)"), max_length=600, blank=True)
-    host_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="authorizations_hosted",
-                                     verbose_name=_("país anfitrión"))
-    foreign_countries = models.ManyToManyField(Country, related_name="authorizations",
-                                               verbose_name=_("países extranjeros"))
+    host_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="authorizations_hosted", verbose_name=_("país anfitrión")
+    )
+    foreign_countries = models.ManyToManyField(
+        Country, related_name="authorizations", verbose_name=_("países extranjeros")
+    )
     bill_filed_on = models.DateField(_("proyecto presentado"), null=True, blank=True)
     approved_on = models.DateField(_("aprobada"), null=True, blank=True)
     approved_precision = _precision(_("precisión de la aprobación"))
@@ -185,18 +194,23 @@ class Authorization(Record):
     window_end_precision = _precision(_("precisión del fin"))
     rotation_terms = models.CharField(_("rotación"), max_length=300, blank=True)
     cost_bearer = models.CharField(_("asume los costos"), max_length=300, blank=True)
-    legal_basis = models.ManyToManyField(LegalNorm, blank=True, related_name="authorizations",
-                                         verbose_name=_("base legal"))
+    legal_basis = models.ManyToManyField(
+        LegalNorm, blank=True, related_name="authorizations", verbose_name=_("base legal")
+    )
     legal_basis_text = models.TextField(_("base legal citada"), blank=True)
     modification_clause = models.TextField(_("cláusula de modificación de fechas"), blank=True)
-    counterparts = models.ManyToManyField(Actor, blank=True, related_name="authorizations_as_counterpart",
-                                          verbose_name=_("contrapartes nacionales"))
-    modifies = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="modified_by",
-                                      verbose_name=_("modifica"))
-    activities = models.ManyToManyField("Activity", blank=True, related_name="authorizations",
-                                        verbose_name=_("actividades cubiertas"))
+    counterparts = models.ManyToManyField(
+        Actor, blank=True, related_name="authorizations_as_counterpart", verbose_name=_("contrapartes nacionales")
+    )
+    modifies = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="modified_by", verbose_name=_("modifica")
+    )
+    activities = models.ManyToManyField(
+        "Activity", blank=True, related_name="authorizations", verbose_name=_("actividades cubiertas")
+    )
     limits_known = models.BooleanField(
-        _("límites conocidos"), default=True,
+        _("límites conocidos"),
+        default=True,
         help_text=_("falso si el registro solo se conoce por su título y falta leer el anexo"),
     )
     official_url = models.URLField(_("texto oficial"), max_length=500, blank=True)
@@ -246,8 +260,9 @@ class AuthorizedPlace(models.Model):
     authorization = models.ForeignKey(Authorization, on_delete=models.CASCADE, related_name="places")
     name = models.CharField(_("lugar"), max_length=200)
     department = models.CharField(_("departamento"), max_length=100, blank=True)
-    facility = models.ForeignKey("Facility", on_delete=models.PROTECT, null=True, blank=True,
-                                 verbose_name=_("instalación"))
+    facility = models.ForeignKey(
+        "Facility", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("instalación")
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -293,28 +308,31 @@ class Activity(Record):
     name_en = models.CharField(_("nombre (en)"), max_length=500, blank=True)
     description_es = models.TextField(_("descripción (es)"), blank=True)
     description_en = models.TextField(_("descripción (en)"), blank=True)
-    host_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="activities_hosted",
-                                     verbose_name=_("país anfitrión"))
+    host_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="activities_hosted", verbose_name=_("país anfitrión")
+    )
     start_date = models.DateField(_("inicio"), null=True, blank=True)
     start_precision = _precision(_("precisión del inicio"))
     end_date = models.DateField(_("fin"), null=True, blank=True)
     end_precision = _precision(_("precisión del fin"))
     place = models.CharField(_("lugar"), max_length=500, blank=True)
     department = models.CharField(_("departamento"), max_length=100, blank=True)
-    place_precision = models.CharField(_("precisión del lugar"), max_length=12, choices=PlacePrecision.choices,
-                                       default=PlacePrecision.UNKNOWN)
+    place_precision = models.CharField(
+        _("precisión del lugar"), max_length=12, choices=PlacePrecision.choices, default=PlacePrecision.UNKNOWN
+    )
     latitude = models.FloatField(_("latitud"), null=True, blank=True)
     longitude = models.FloatField(_("longitud"), null=True, blank=True)
     personnel_best = models.PositiveIntegerField(_("personal (mejor estimación)"), null=True, blank=True)
     personnel_low = models.PositiveIntegerField(_("personal (mínimo)"), null=True, blank=True)
     personnel_high = models.PositiveIntegerField(_("personal (máximo)"), null=True, blank=True)
-    countries = models.ManyToManyField(Country, blank=True, related_name="activities",
-                                       verbose_name=_("países participantes"))
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="activities", verbose_name=_("países participantes")
+    )
     units = models.ManyToManyField(Actor, blank=True, related_name="activities", verbose_name=_("unidades"))
-    agreements = models.ManyToManyField(Agreement, blank=True, related_name="activities",
-                                        verbose_name=_("acuerdos"))
-    facilities = models.ManyToManyField("Facility", blank=True, related_name="activities",
-                                        verbose_name=_("instalaciones"))
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="activities", verbose_name=_("acuerdos"))
+    facilities = models.ManyToManyField(
+        "Facility", blank=True, related_name="activities", verbose_name=_("instalaciones")
+    )
     program = models.CharField(_("programa"), max_length=120, blank=True)
     provider_unit = models.CharField(_("unidad que imparte"), max_length=300, blank=True)
     recipient_unit = models.CharField(_("unidad receptora"), max_length=300, blank=True)
@@ -343,18 +361,30 @@ class Facility(Record):
     name_es = models.CharField(_("nombre (es)"), max_length=300)
     name_en = models.CharField(_("nombre (en)"), max_length=300, blank=True)
     kind = models.CharField(_("tipo"), max_length=20, choices=FacilityKind.choices)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="facilities",
-                                verbose_name=_("país"))
-    owner = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="facilities_owned", verbose_name=_("propietario"))
-    operator = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="facilities_operated", verbose_name=_("operador"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("país"))
+    owner = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities_owned",
+        verbose_name=_("propietario"),
+    )
+    operator = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities_operated",
+        verbose_name=_("operador"),
+    )
     department = models.CharField(_("departamento"), max_length=100, blank=True)
     locality = models.CharField(_("localidad"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitud"), null=True, blank=True)
     longitude = models.FloatField(_("longitud"), null=True, blank=True)
-    coord_precision = models.CharField(_("precisión de las coordenadas"), max_length=12,
-                                       choices=PlacePrecision.choices, default=PlacePrecision.UNKNOWN)
+    coord_precision = models.CharField(
+        _("precisión de las coordenadas"), max_length=12, choices=PlacePrecision.choices, default=PlacePrecision.UNKNOWN
+    )
     description_es = models.TextField(_("descripción (es)"), blank=True)
     description_en = models.TextField(_("descripción (en)"), blank=True)
 
@@ -367,8 +397,7 @@ class Facility(Record):
 class FacilityUse(Record):
     """A period of foreign use of a host facility, tied to its legal basis."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="uses",
-                                 verbose_name=_("instalación"))
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="uses", verbose_name=_("instalación"))
     user_country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("país usuario"))
     user = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("usuario"))
     start_date = models.DateField(_("desde"), null=True, blank=True)
@@ -378,10 +407,22 @@ class FacilityUse(Record):
     purpose_es = models.TextField(_("finalidad (es)"), blank=True)
     purpose_en = models.TextField(_("finalidad (en)"), blank=True)
     legal_basis_text = models.TextField(_("base legal"), blank=True)
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="facility_uses", verbose_name=_("acuerdo"))
-    authorization = models.ForeignKey(Authorization, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="facility_uses", verbose_name=_("autorización"))
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facility_uses",
+        verbose_name=_("acuerdo"),
+    )
+    authorization = models.ForeignKey(
+        Authorization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facility_uses",
+        verbose_name=_("autorización"),
+    )
     confirmed = models.BooleanField(_("confirmado"), default=False)
 
     title_field = "purpose"
@@ -395,8 +436,9 @@ class FacilityUse(Record):
 class FacilityClassification(Record):
     """An external classification of a facility (e.g. a researcher's coding), not our verdict."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="classifications",
-                                 verbose_name=_("instalación"))
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="classifications", verbose_name=_("instalación")
+    )
     scheme = models.CharField(_("clasificación"), max_length=120)
     label = models.CharField(_("categoría"), max_length=120)
     site_name = models.CharField(_("nombre en la fuente"), max_length=300, blank=True)
@@ -412,8 +454,14 @@ class FacilityClassification(Record):
 class FacilityListing(Record):
     """One official inventory listing of a site in one edition (e.g. a DoD Base Structure Report)."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="listings", verbose_name=_("instalación"))
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("instalación"),
+    )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("país"))
     edition = models.CharField(_("edición"), max_length=20)
     site_name = models.CharField(_("sitio"), max_length=300)
@@ -428,8 +476,9 @@ class FacilityListing(Record):
     buildings_other = models.PositiveIntegerField(_("otros edificios"), null=True, blank=True)
     sqft_other = models.PositiveIntegerField(_("otros pies²"), null=True, blank=True)
     acres = models.DecimalField(_("acres"), max_digits=14, decimal_places=2, null=True, blank=True)
-    replacement_value_musd = models.DecimalField(_("valor de reposición (M USD)"), max_digits=14,
-                                                 decimal_places=3, null=True, blank=True)
+    replacement_value_musd = models.DecimalField(
+        _("valor de reposición (M USD)"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
 
     title_field = "site_name"
 
@@ -451,21 +500,25 @@ class FundingStage(models.TextChoices):
 class Funding(Record):
     """Money: assistance or sales, by program, fiscal year and budget stage."""
 
-    donor = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="funding_given",
-                              verbose_name=_("donante o vendedor"))
-    recipient = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="funding_received",
-                                  verbose_name=_("receptor"))
+    donor = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="funding_given", verbose_name=_("donante o vendedor")
+    )
+    recipient = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="funding_received", verbose_name=_("receptor")
+    )
     program = models.CharField(_("programa"), max_length=200, blank=True)
     fiscal_year = models.CharField(_("año fiscal"), max_length=20)
     stage = models.CharField(_("etapa"), max_length=16, choices=FundingStage.choices)
     amount = models.DecimalField(_("monto (corriente)"), max_digits=18, decimal_places=2)
-    amount_constant = models.DecimalField(_("monto (constante)"), max_digits=18, decimal_places=2,
-                                          null=True, blank=True)
+    amount_constant = models.DecimalField(
+        _("monto (constante)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("moneda"), max_length=3, default="USD")
     description_es = models.TextField(_("descripción (es)"), blank=True)
     description_en = models.TextField(_("descripción (en)"), blank=True)
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="funding", verbose_name=_("acuerdo"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="funding", verbose_name=_("acuerdo")
+    )
 
     title_field = "program"
 
@@ -479,10 +532,12 @@ class Funding(Record):
 class PersonnelCount(Record):
     """Personnel of a sending country assigned to a host country at a date, by service and category."""
 
-    host_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="personnel_hosted",
-                                     verbose_name=_("país anfitrión"))
-    sending_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="personnel_sent",
-                                        verbose_name=_("país de origen"))
+    host_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="personnel_hosted", verbose_name=_("país anfitrión")
+    )
+    sending_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="personnel_sent", verbose_name=_("país de origen")
+    )
     year = models.PositiveSmallIntegerField(_("año"))
     month = models.PositiveSmallIntegerField(_("mes"), null=True, blank=True)
     service = models.CharField(_("fuerza"), max_length=40)
