@@ -26,7 +26,7 @@ def run(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> subpro
     )
 
 
-@pytest.mark.parametrize("command", ["init", "check", "load", "import", "export", "serve", "manage"])
+@pytest.mark.parametrize("command", ["init", "check", "load", "import", "export", "withdraw", "serve", "manage"])
 def test_help_for_each_command(command: str) -> None:
     with pytest.raises(SystemExit) as info:
         build_parser().parse_args([command, "--help"])
@@ -76,3 +76,18 @@ def test_missing_folder_and_unknown_type(tmp_path: Path) -> None:
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run("frobnicate", data_dir=tmp_path).returncode == 2
+
+
+def test_withdraw_keeps_record_out_of_export_but_retrievable(tmp_path: Path, mini_dataset: Path) -> None:
+    assert run("load", str(mini_dataset), data_dir=tmp_path).returncode == 0
+    result = run("withdraw", "authorizations", "rl-100", "--reason", "duplicate of rl-101", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    exported = run("export", "--type", "authorizations", data_dir=tmp_path).stdout
+    assert exported == ""
+    everything = run("export", "--type", "authorizations", "--include-withdrawn", data_dir=tmp_path).stdout
+    row = json.loads(everything)
+    assert (row["status"], row["withdrawn_reason"]) == ("withdrawn", "duplicate of rl-101")
+    again = run("withdraw", "authorizations", "rl-100", "--reason", "x", data_dir=tmp_path)
+    assert again.returncode == 1 and "already withdrawn" in again.stderr
+    missing = run("withdraw", "authorizations", "rl-999", "--reason", "x", data_dir=tmp_path)
+    assert missing.returncode == 1 and "no authorizations record with id 'rl-999'" in missing.stderr

@@ -131,6 +131,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    """Withdraw a record from publication with a reason; it stays retrievable with its history."""
+    from veeduria.evidence.models import Status
+    from veeduria.evidence.revisions import withdraw
+    from veeduria.records.registry import BY_KEY
+
+    if args.type not in BY_KEY:
+        raise CommandError(f"unknown type {args.type!r}; known: {', '.join(BY_KEY)}")
+    if not args.reason.strip():
+        raise CommandError("--reason must say why the record is withdrawn")
+    model = BY_KEY[args.type].model
+    obj = model._default_manager.filter(pk=args.id).first()
+    if obj is None:
+        raise CommandError(f"no {args.type} record with id {args.id!r}")
+    if obj.status == Status.WITHDRAWN:  # type: ignore[attr-defined]
+        raise CommandError(f"{args.type} {args.id!r} is already withdrawn")
+    withdraw(obj, reason=args.reason, author=args.author)  # type: ignore[arg-type]
+    print(f"{args.type} {args.id!r} withdrawn")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the portal with gunicorn (a production-grade WSGI server)."""
     from gunicorn.app.base import BaseApplication
@@ -198,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", action="append", help="only this record type (repeatable)")
     p.add_argument("--include-withdrawn", action="store_true", help="also withdrawn records")
     p.add_argument("--include-sources", action="store_true", help="also the sources, after the records")
+
+    p = add("withdraw", cmd_withdraw, "withdraw a record from publication, with a reason (nothing is deleted)")
+    p.add_argument("type", help="record type, e.g. authorizations")
+    p.add_argument("id", help="record id, e.g. rl-32214")
+    p.add_argument("--reason", required=True, help="why the record is withdrawn (shown on its page)")
+    p.add_argument("--author", default="cli", help="name recorded in the revision")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

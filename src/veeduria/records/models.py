@@ -3,13 +3,15 @@ facilities and their foreign use, money and personnel counts. Every model is a c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Precision, Record
 
 
-def _precision(label: str) -> models.CharField:
+def _precision(label: Any) -> models.CharField:
     return models.CharField(label, max_length=10, choices=Precision.choices, default=Precision.DAY)
 
 
@@ -205,7 +207,7 @@ class Authorization(Record):
     modifies = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="modified_by", verbose_name=_("modifica")
     )
-    activities = models.ManyToManyField(
+    activities: models.ManyToManyField[Activity, Any] = models.ManyToManyField(
         "Activity", blank=True, related_name="authorizations", verbose_name=_("actividades cubiertas")
     )
     limits_known = models.BooleanField(
@@ -330,7 +332,7 @@ class Activity(Record):
     )
     units = models.ManyToManyField(Actor, blank=True, related_name="activities", verbose_name=_("unidades"))
     agreements = models.ManyToManyField(Agreement, blank=True, related_name="activities", verbose_name=_("acuerdos"))
-    facilities = models.ManyToManyField(
+    facilities: models.ManyToManyField[Facility, Any] = models.ManyToManyField(
         "Facility", blank=True, related_name="activities", verbose_name=_("instalaciones")
     )
     program = models.CharField(_("programa"), max_length=120, blank=True)

@@ -1,0 +1,411 @@
+"""Writing imported records: idempotent upsert by id in chunks (bulk inserts, content comparison,
+revisions, citations, many-to-many links), the source of the file and the countries it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.utils import timezone
+
+from veeduria.evidence.models import Citation, Record, Revision, Source
+from veeduria.evidence.revisions import plain, record_change
+from veeduria.ingest.importers.countries import names as country_names
+from veeduria.ingest.importers.errors import RowError
+from veeduria.records.models import Country
+
+if TYPE_CHECKING:
+    from veeduria.ingest.importers import ImportReport
+
+CHUNK = 1000
+_SKIP = {"created_at", "updated_at"}
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old == new:
+        return True
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(str(old)) == Decimal(str(new))
+        except Exception:
+            return False
+    if isinstance(old, dt.datetime) and isinstance(new, dt.date) and not isinstance(new, dt.datetime):
+        return old.date() == new
+    return False
+
+
+class Progress:
+    """A one-line progress bar on stderr, only on a terminal and for big files."""
+
+    def __init__(self, label: str, total: int, enabled: bool | None, *, threshold: int = 5000) -> None:
+        if enabled is None:
+            enabled = sys.stderr.isatty() and total > threshold
+        self.enabled = enabled
+        self.label = label
+        self.total = max(total, 1)
+        self.done = 0
+        self._next = 0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.enabled and self.done >= self._next:
+            self._next = self.done + max(self.total // 200, 500)
+            frac = min(self.done / self.total, 1.0)
+            bar = "#" * int(frac * 30)
+            sys.stderr.write(f"\r{self.label} [{bar:<30}] {self.done:,}/{self.total:,} rows")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r{self.label} [{'#' * 30}] {self.done:,} rows\n")
+            sys.stderr.flush()
+
+
+@dataclass
+class SourceInfo:
+    """Provenance of a file, from ``data/external/manifest.yaml`` or a fallback."""
+
+    title: str
+    publisher: str = ""
+    url: str = ""
+    repository: str = ""
+    commit: str = ""
+    licence: str = ""
+    notes: str = ""
+    kind: str = "dataset"
+    language: str = "en"
+    reliability: str = "confirmed"
+
+
+@dataclass
+class Context:
+    """Everything one import run shares: file, format, options, source, report, caches."""
+
+    fmt: str
+    path: Path
+    country: str | None
+    skip_bad_rows: bool
+    author: str
+    report: ImportReport
+    progress: Progress
+    source_info: SourceInfo
+    source_id: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    _countries: dict[str, str] = field(default_factory=dict)
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    @property
+    def revision_author(self) -> str:
+        return f"{self.author}:{self.fmt}"
+
+    @property
+    def reason(self) -> str:
+        return f"import {self.fmt} {self.path.name}"
+
+    # -- errors --------------------------------------------------------------------------------
+    def row_error(self, err: RowError) -> None:
+        self.errors.append(err)
+        if self.skip_bad_rows:
+            self.report.skipped.append(str(err))
+
+    @property
+    def failed(self) -> bool:
+        """True once a row error means the whole file will be rejected (no need to keep writing)."""
+        return bool(self.errors) and not self.skip_bad_rows
+
+    # -- source --------------------------------------------------------------------------------
+    def ensure_source(self, source_id: str) -> str:
+        info = self.source_info
+        values = {
+            "title": info.title[:500], "publisher": info.publisher[:300], "url": info.url,
+            "repository": info.repository[:300], "commit": info.commit[:64], "licence": info.licence[:200],
+            "notes": info.notes, "kind": info.kind, "language": info.language, "reliability": info.reliability,
+        }
+        src = Source.objects.filter(pk=source_id).first()
+        if src is None:
+            Source.objects.create(id=source_id, published_precision="unknown", **values)
+        else:
+            changed = {k: v for k, v in values.items() if getattr(src, k) != v}
+            if changed:
+                Source.objects.filter(pk=source_id).update(**changed, updated_at=self.now)
+        self.source_id = source_id
+        return source_id
+
+    # -- countries -----------------------------------------------------------------------------
+    def country_id(self, iso3: str, name_en: str = "") -> str:
+        """The id of the country with this ISO3 code, created (with a citation) if missing."""
+        iso3 = iso3.strip().upper()
+        if iso3 in self._countries:
+            return self._countries[iso3]
+        existing = Country.objects.filter(iso3=iso3).values_list("pk", flat=True).first()
+        if existing is None:
+            name_es, default_en = country_names(iso3)
+            if name_es == iso3 and name_en:
+                name_es = name_en
+            country = Country.objects.create(id=iso3.lower(), iso3=iso3, name_es=name_es,
+                                             name_en=name_en if default_en == iso3 and name_en else default_en)
+            Citation.objects.create(
+                content_type=ContentType.objects.get_for_model(Country), object_id=country.pk,
+                source_id=self.source_id, locator="", note="country named in the imported file",
+            )
+            record_change(country, None, author=self.revision_author, reason=self.reason)
+            existing = country.pk
+        self._countries[iso3] = str(existing)
+        return str(existing)
+
+
+# ------------------------------------------------------------------------------------------- writer
+
+
+@dataclass
+class Pending:
+    pk: str
+    values: dict[str, Any]
+    locator: str
+    note: str
+    m2m: dict[str, list[str]]
+
+
+def _adapter(f: models.Field) -> Callable[[Any], Any]:
+    ops = connection.ops
+    if isinstance(f, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(f, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(f, models.DecimalField):
+        return lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+    if isinstance(f, models.JSONField):
+        return lambda v: f.get_db_prep_value(v, connection)
+    return lambda v: v
+
+
+class _Inserter:
+    """Plain multi-row INSERTs through the DB-API ``executemany`` (portable, fast, no per-row ORM)."""
+
+    def __init__(self, model: type[models.Model], *, with_pk: bool = True) -> None:
+        qn = connection.ops.quote_name
+        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.attnames = [f.attname for f in self.fields]
+        self.adapters = [_adapter(f) for f in self.fields]
+        cols = ", ".join(qn(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+
+    def run(self, rows: Iterable[dict[str, Any]]) -> None:
+        params = [
+            [adapt(row.get(name, self.defaults[name])) if name in row else adapt(self.defaults[name])
+             for name, adapt in zip(self.attnames, self.adapters, strict=True)]
+            for row in rows
+        ]
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, params)
+
+
+_INSERTERS: dict[tuple[type[models.Model], bool], _Inserter] = {}
+
+
+def inserter(model: type[models.Model], *, with_pk: bool = True) -> _Inserter:
+    key = (model, with_pk)
+    if key not in _INSERTERS or _INSERTERS[key].sql.count("%s") != len(_INSERTERS[key].fields):
+        _INSERTERS[key] = _Inserter(model, with_pk=with_pk)
+    return _INSERTERS[key]
+
+
+class Writer:
+    """Idempotent upsert of one record type by id, in chunks.
+
+    A record that exists and was created by this import format is updated field by field (with a
+    revision naming the changes); any other existing record (curated, or created by another format)
+    only gets its empty fields filled, so curated values are never overwritten. ``defer_to`` names a
+    source-id prefix whose values win: records cited by such a source are only filled, not updated.
+    """
+
+    def __init__(self, ctx: Context, model: type[Record], fields: Iterable[str], *, m2m: Iterable[str] = (),
+                 defer_to: str | None = None, chunk: int = CHUNK) -> None:
+        self.ctx = ctx
+        self.model = model
+        self.attnames = list(fields)
+        self.m2m = list(m2m)
+        self.defer_to = defer_to
+        self.chunk = chunk
+        self.pending: dict[str, Pending] = {}
+        self.ct = ContentType.objects.get_for_model(model)
+        meta = model._meta
+        self.names = {f.attname: f.name for f in meta.concrete_fields}
+        self.field_by_attname = {f.attname: f for f in meta.concrete_fields}
+        self._insert = inserter(model)
+        self._insert_citation = inserter(Citation, with_pk=False)
+        self._insert_revision = inserter(Revision, with_pk=False)
+        self.written_ids: list[str] = []  # only kept when ``keep_ids`` (small imports)
+        self.keep_ids = False
+
+    def add(self, pk: str, values: dict[str, Any], *, locator: str, note: str = "",
+            m2m: dict[str, list[str]] | None = None) -> None:
+        if pk in self.pending:
+            self.flush()
+        self.pending[pk] = Pending(pk, values, locator[:200], note, m2m or {})
+        if len(self.pending) >= self.chunk:
+            self.flush()
+
+    # -- the chunk ------------------------------------------------------------------------------
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, {}
+        if self.ctx.failed:
+            return
+        ids = list(pending)
+        ctx, ct = self.ctx, self.ct
+        now = ctx.now
+        existing = {
+            row[0]: dict(zip(self.attnames, row[1:], strict=True))
+            for row in self.model.objects.filter(pk__in=ids).values_list("pk", *self.attnames)
+        }
+        owned: set[str] = set()
+        deferred: set[str] = set()
+        citations: dict[str, tuple[int, str, str]] = {}
+        if existing:
+            ex_ids = list(existing)
+            owned = set(Revision.objects.filter(
+                content_type=ct, object_id__in=ex_ids, action=Revision.Action.CREATE,
+                author__endswith=f":{ctx.fmt}",
+            ).values_list("object_id", flat=True))
+            if self.defer_to:
+                deferred = set(Citation.objects.filter(
+                    content_type=ct, object_id__in=ex_ids, source_id__startswith=self.defer_to,
+                ).values_list("object_id", flat=True))
+            for pk, oid, loc, note in Citation.objects.filter(
+                content_type=ct, object_id__in=ex_ids, source_id=ctx.source_id, field="",
+            ).values_list("pk", "object_id", "locator", "note"):
+                citations.setdefault(oid, (pk, loc, note))
+        links = self._links(ids) if self.m2m else {}
+
+        creates: list[dict[str, Any]] = []
+        new_citations: list[dict[str, Any]] = []
+        revisions: list[dict[str, Any]] = []
+        names = self.names
+        for pk, item in pending.items():
+            old = existing.get(pk)
+            if old is None:
+                row = dict(item.values)
+                row["id"] = pk
+                row["created_at"] = now
+                row["updated_at"] = now
+                creates.append(row)
+                new_citations.append(self._citation(pk, item))
+                changes = {names[k]: [None, plain(v)] for k, v in item.values.items() if not _empty(v)}
+                for name, targets in item.m2m.items():
+                    if targets:
+                        changes[name] = [None, sorted(targets)]
+                revisions.append(self._revision(pk, Revision.Action.CREATE, changes))
+                continue
+            full = pk in owned and pk not in deferred
+            changes = {}
+            update: dict[str, Any] = {}
+            for k, new in item.values.items():
+                was = old[k]
+                if full:
+                    if not _same(was, new):
+                        update[k] = new
+                        changes[names[k]] = [plain(was), plain(new)]
+                elif _empty(was) and not _empty(new):
+                    update[k] = new
+                    changes[names[k]] = [plain(was), plain(new)]
+            for name, targets in item.m2m.items():
+                current = links.get(name, {}).get(pk, set())
+                wanted = set(targets)
+                if full and current != wanted or not full and not current and wanted:
+                    self._set_links(name, pk, current, wanted)
+                    changes[name] = [sorted(current), sorted(wanted)]
+            cit = citations.get(pk)
+            if cit is None:
+                new_citations.append(self._citation(pk, item))
+                changes["citations"] = [None, f"{ctx.source_id} {item.locator}".strip()]
+            elif (cit[1], cit[2]) != (item.locator, item.note):
+                Citation.objects.filter(pk=cit[0]).update(locator=item.locator, note=item.note)
+            if update:
+                self.model.objects.filter(pk=pk).update(**update, updated_at=now)
+            if changes:
+                revisions.append(self._revision(pk, Revision.Action.UPDATE, changes))
+                ctx.report.updated += 1
+            else:
+                ctx.report.unchanged += 1
+        self._insert.run(creates)
+        for pk, item in pending.items():
+            if pk not in existing:
+                for name, targets in item.m2m.items():
+                    if targets:
+                        self._set_links(name, pk, set(), set(targets))
+        self._insert_citation.run(new_citations)
+        self._insert_revision.run(revisions)
+        ctx.report.created += len(creates)
+        if self.keep_ids:
+            self.written_ids.extend(ids)
+
+    def _citation(self, pk: str, item: Pending) -> dict[str, Any]:
+        return {"content_type_id": self.ct.pk, "object_id": pk, "field": "", "source_id": self.ctx.source_id,
+                "locator": item.locator, "quote": "", "note": item.note}
+
+    def _revision(self, pk: str, action: str, changes: dict[str, Any]) -> dict[str, Any]:
+        return {"content_type_id": self.ct.pk, "object_id": pk, "created_at": self.ctx.now,
+                "author": self.ctx.revision_author, "action": action, "changes": changes,
+                "reason": self.ctx.reason}
+
+    # -- many-to-many ---------------------------------------------------------------------------
+    def _through(self, name: str) -> tuple[type[models.Model], str, str]:
+        m2m_field = self.model._meta.get_field(name)
+        assert isinstance(m2m_field, models.ManyToManyField)
+        through = m2m_field.remote_field.through
+        assert not isinstance(through, str)
+        return through, f"{m2m_field.m2m_field_name()}_id", f"{m2m_field.m2m_reverse_field_name()}_id"
+
+    def _links(self, ids: list[str]) -> dict[str, dict[str, set[str]]]:
+        out: dict[str, dict[str, set[str]]] = {}
+        for name in self.m2m:
+            through, src, dst = self._through(name)
+            found: dict[str, set[str]] = {}
+            for a, b in through.objects.filter(**{f"{src}__in": ids}).values_list(src, dst):
+                found.setdefault(str(a), set()).add(str(b))
+            out[name] = found
+        return out
+
+    def _set_links(self, name: str, pk: str, current: set[str], wanted: set[str]) -> None:
+        through, src, dst = self._through(name)
+        extra = current - wanted
+        if extra:
+            through.objects.filter(**{src: pk, f"{dst}__in": list(extra)}).delete()
+        missing = wanted - current
+        if missing:
+            through.objects.bulk_create([through(**{src: pk, dst: t}) for t in sorted(missing)])
+
+
+def write_report(ctx: Context, lines: list[str]) -> Path:
+    """Write the skipped rows of an import to ``<VEEDURIA_DATA_DIR>/reports/`` and return the file."""
+    from django.conf import settings
+
+    folder = Path(settings.DATA_DIR) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = ctx.now.strftime("%Y%m%dT%H%M%S")
+    target = folder / f"import-{ctx.fmt}-{ctx.path.stem}-{stamp}.txt"
+    header = [f"# veeduria import {ctx.fmt} {ctx.path}", f"# {ctx.now.isoformat()}",
+              f"# {len(lines)} row(s) skipped:"]
+    target.write_text("\n".join([*header, *lines]) + "\n", encoding="utf-8")
+    return target
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
