@@ -105,6 +105,11 @@ class Context:
     errors: list[RowError] = field(default_factory=list)
     _countries: dict[str, str] = field(default_factory=dict)
     now: dt.datetime = field(default_factory=timezone.now)
+    progress_wanted: bool | None = None
+
+    def start_progress(self, total: int) -> Progress:
+        self.progress = Progress(f"{self.fmt} {self.path.name}", total, self.progress_wanted)
+        return self.progress
 
     @property
     def revision_author(self) -> str:
@@ -215,14 +220,8 @@ class _Inserter:
                 cursor.executemany(self.sql, params)
 
 
-_INSERTERS: dict[tuple[type[models.Model], bool], _Inserter] = {}
-
-
 def inserter(model: type[models.Model], *, with_pk: bool = True) -> _Inserter:
-    key = (model, with_pk)
-    if key not in _INSERTERS or _INSERTERS[key].sql.count("%s") != len(_INSERTERS[key].fields):
-        _INSERTERS[key] = _Inserter(model, with_pk=with_pk)
-    return _INSERTERS[key]
+    return _Inserter(model, with_pk=with_pk)
 
 
 class Writer:
@@ -250,6 +249,7 @@ class Writer:
         self._insert = inserter(model)
         self._insert_citation = inserter(Citation, with_pk=False)
         self._insert_revision = inserter(Revision, with_pk=False)
+        self._through_inserters: dict[str, _Inserter] = {}
         self.written_ids: list[str] = []  # only kept when ``keep_ids`` (small imports)
         self.keep_ids = False
 
@@ -345,11 +345,12 @@ class Writer:
             else:
                 ctx.report.unchanged += 1
         self._insert.run(creates)
-        for pk, item in pending.items():
-            if pk not in existing:
-                for name, targets in item.m2m.items():
-                    if targets:
-                        self._set_links(name, pk, set(), set(targets))
+        for name in self.m2m:
+            through, src, dst = self._through(name)
+            rows = [{src: pk, dst: t} for pk, item in pending.items() if pk not in existing
+                    for t in sorted(set(item.m2m.get(name, ())))]
+            if rows:
+                self._through_inserters.setdefault(name, inserter(through, with_pk=False)).run(rows)
         self._insert_citation.run(new_citations)
         self._insert_revision.run(revisions)
         ctx.report.created += len(creates)
