@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.test import override_settings
 
 from veeduria.evidence.models import AlternativeValue, Citation, Source
 from veeduria.evidence.revisions import record_change, withdraw
@@ -50,10 +52,11 @@ def make_authorization(pk: str, peru: m.Country, usa: m.Country, **kw: Any) -> m
     return auth
 
 
-@pytest.fixture(autouse=True)
-def _static_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def _static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """WhiteNoise warns (an error under ``-W error``) when STATIC_ROOT does not exist yet."""
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        yield
 
 
 @pytest.fixture
@@ -178,6 +181,7 @@ def dataset(db: Any) -> dict[str, Any]:
     cite(auth, official, "personnel_total", locator="art. 1", quote="cien efectivos")
     cite(auth, press, "window_start", quote="llegarán en junio")
     cite(auth, leak, "purpose")
+    cite(auth, official, "items", locator="anexo", quote="un avión C-130")
     alternative(auth, official, "personnel_total", 100, preferred=True)
     alternative(auth, press, "personnel_total", 150)
     withdrawn = make_authorization("rl-99999", peru, usa, title_es="Resolución retirada", title_en="Withdrawn one")

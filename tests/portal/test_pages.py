@@ -98,3 +98,10 @@ def test_not_found_is_bilingual(client: Client, db: Any) -> None:
         html = response.content.decode()
         assert response.status_code == 404
         assert "Página no encontrada" in html and "Page not found" in html
+
+
+def test_root_redirects_to_a_language(client: Client, db: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/es/"
+    response = client.get("/", headers={"accept-language": "en"})
+    assert response["Location"] == "/en/"

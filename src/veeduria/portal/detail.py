@@ -60,8 +60,13 @@ class Detail:
     disagreements: list[Row]
     related: list[Related]
     children: dict[str, Any]
-    child_citations: dict[str, list[Citation]]
+    child_citations: list[tuple[str, list[Citation]]]
     history: list[HistoryEntry]
+
+    @property
+    def empty_rows(self) -> list[Row]:
+        """Fields without a value (nor citations or alternatives), listed compactly."""
+        return [r for r in self.rows if r.value.empty and not r.citations and not r.alternatives]
 
 
 def _rows(obj: Any, lang: str) -> list[Row]:
@@ -162,16 +167,20 @@ def build(obj: Any, rt: RecordType) -> Detail:
         row = by_key.get(a.field)
         if row is None:
             row = disagreements.setdefault(a.field, Row(a.field, _label_of(rt.model, a.field), Value()))
+        a.display = display.alternative_text(a.value)  # type: ignore[attr-defined]
         row.alternatives.append(a)
         disagreements.setdefault(row.name, row)
-    history = [HistoryEntry(r, _changed_fields(rt.model, r.changes or {})) for r in obj.revisions.all()]
+    history = [
+        HistoryEntry(r, [] if r.action == Revision.Action.CREATE else _changed_fields(rt.model, r.changes or {}))
+        for r in obj.revisions.all()
+    ]
     return Detail(
         rows=rows,
         record_citations=record_citations,
         disagreements=list(disagreements.values()),
         related=_related(obj),
         children=_children(obj),
-        child_citations=dict(child_citations),
+        child_citations=sorted(child_citations.items()),
         history=history,
     )
 

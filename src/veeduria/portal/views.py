@@ -40,6 +40,7 @@ def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
         "country": get.get("country", "").strip() if rt.country_field else "",
         "kind": get.get("kind", "").strip() if rt.kind_field else "",
         "q": get.get("q", "").strip(),
+        "withdrawn": get.get("withdrawn") == "1",
     }
 
 
@@ -65,6 +66,7 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         country=filters["country"] or None,
         kind=filters["kind"] or None,
         q=filters["q"] or None,
+        include_withdrawn=filters["withdrawn"],
     )
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     lang = _lang()

@@ -55,9 +55,7 @@ def admin_class(rt: RecordType) -> type[RevisionedAdmin]:
         for f in [*opts.concrete_fields, *opts.many_to_many]
         if isinstance(f, models.ForeignKey | models.ManyToManyField) and _is_record(f.related_model)
     ]
-    list_display = [
-        f for f in rt.list_fields if not isinstance(opts.get_field(f), models.ManyToManyField)
-    ]
+    list_display = [f for f in rt.list_fields if not isinstance(opts.get_field(f), models.ManyToManyField)]
     list_filter: list[Any] = ["status", "reliability"]
     for name in (rt.kind_field, rt.country_field):
         if name and name not in list_filter:
@@ -76,7 +74,9 @@ def admin_class(rt: RecordType) -> type[RevisionedAdmin]:
         "show_full_result_count": False,
         "list_per_page": 50,
     }
-    date_field = rt.year_field if rt.year_field and isinstance(opts.get_field(rt.year_field), models.DateField) else None
+    date_field = (
+        rt.year_field if rt.year_field and isinstance(opts.get_field(rt.year_field), models.DateField) else None
+    )
     if date_field:
         attrs["date_hierarchy"] = date_field
     return type(f"{model.__name__}Admin", (RevisionedAdmin,), attrs)

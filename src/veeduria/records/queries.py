@@ -32,7 +32,8 @@ def published(qs: QuerySet, *, include_withdrawn: bool = False) -> QuerySet:
 
 
 def filter_year(qs: QuerySet, rt: RecordType, year: int | str | None) -> QuerySet:
-    """Filter on the record type's year field: a date (``__year``), a text starting with the year, or a number."""
+    """Filter on the record type's year field: a date (``__year``), a number, or a text starting with the year
+    (optionally after "FY")."""
     if year in (None, "") or rt.year_field is None:
         return qs
     try:
@@ -44,7 +45,11 @@ def filter_year(qs: QuerySet, rt: RecordType, year: int | str | None) -> QuerySe
         return qs.filter(**{f"{rt.year_field}__year": year_int})
     if isinstance(field, models.IntegerField):
         return qs.filter(**{rt.year_field: year_int})
-    return qs.filter(**{f"{rt.year_field}__startswith": str(year_int)})
+    # text: "2023", "2023-2024", or a fiscal-year label such as "FY2023" / "FY 2023"
+    cond = Q()
+    for prefix in ("", "FY", "FY "):
+        cond |= Q(**{f"{rt.year_field}__istartswith": f"{prefix}{year_int}"})
+    return qs.filter(cond)
 
 
 def search_fields(rt: RecordType) -> list[str]:

@@ -131,7 +131,7 @@ def partial_date(value: Any) -> tuple[dt.date | None, str]:
 
 
 def slug(*parts: Any, max_length: int = 120) -> str:
-    text = slugify("-".join(str(p) for p in parts if p not in (None, "")))
+    text = slugify("-".join(str(p) for p in parts if p not in (None, ""))).replace("_", "-")
     return text[:max_length].strip("-")
 
 

@@ -28,7 +28,6 @@ def norm_header(name: Any) -> str:
         prefix, rest = text.split(":", 1)
         if re.fullmatch(r"[a-z_]+", prefix) and rest:
             text = rest
-    text = text.replace("_", " ").replace(".", " ")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -45,13 +44,21 @@ class Spec:
     columns: dict[str, str]
     required: frozenset[str]
     delimiters: tuple[str, ...] = (",",)
+    #: canonical name → the header written in files, for messages
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, canonical: str) -> str:
+        return self.labels.get(canonical, canonical)
 
     def canonical(self, header: Any) -> str | None:
         return self.columns.get(norm_header(header))
 
 
 def spec(columns: dict[str, str], required: set[str] | frozenset[str], delimiters: tuple[str, ...] = (",",)) -> Spec:
-    return Spec({norm_header(k): v for k, v in columns.items()}, frozenset(required), delimiters)
+    labels: dict[str, str] = {}
+    for header, canonical in columns.items():
+        labels.setdefault(canonical, header)
+    return Spec({norm_header(k): v for k, v in columns.items()}, frozenset(required), delimiters, labels)
 
 
 @dataclass
@@ -113,20 +120,19 @@ def _check_bytes(path: Path) -> int:
             nul = chunk.find(b"\x00")
             try:
                 text = decoder.decode(chunk)
+                bad = -1
             except UnicodeDecodeError as exc:
                 bad = exc.start
-                before = chunk[:bad]
-                line = lines + before.count(b"\n") + 1
-                nl = before.rfind(b"\n")
-                col = bad - nl if nl >= 0 else offset + bad - last_line_start + 1
+                text = ""
+            if nul >= 0 and (bad < 0 or nul < bad):
+                line, col = _position(chunk, nul, lines, offset, last_line_start)
+                raise ImportFailed(f"{path}, line {line}, column {col}: binary data (NUL byte); not a text file")
+            if bad >= 0:
+                line, col = _position(chunk, bad, lines, offset, last_line_start)
                 raise ImportFailed(
                     f"{path}, line {line}, column {col}: not UTF-8 text (byte 0x{chunk[bad]:02x}); "
                     "save the file as UTF-8"
-                ) from None
-            if nul >= 0:
-                before = chunk[:nul]
-                line = lines + before.count(b"\n") + 1
-                raise ImportFailed(f"{path}, line {line}, column 1: binary data (NUL byte); not a text file")
+                )
             if blank and text.strip():
                 blank = False
             nl = chunk.rfind(b"\n")
@@ -137,10 +143,19 @@ def _check_bytes(path: Path) -> int:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise ImportFailed(f"{path}, line {lines + 1}: the file ends inside a UTF-8 character (truncated?)") from None
+            raise ImportFailed(f"{path}, line {lines + 1}, column 1: the file ends inside a UTF-8 character (truncated?)") from None
     if blank:
         raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
     return lines
+
+
+def _position(chunk: bytes, index: int, lines: int, offset: int, last_line_start: int) -> tuple[int, int]:
+    """Line and (byte) column of ``chunk[index]``, given the lines and bytes read before ``chunk``."""
+    before = chunk[:index]
+    line = lines + before.count(b"\n") + 1
+    nl = before.rfind(b"\n")
+    col = index - nl if nl >= 0 else offset + index - last_line_start + 1
+    return line, col
 
 
 def _match_header(cells: list[str], sp: Spec) -> tuple[list[str | None], set[str]]:
@@ -181,13 +196,14 @@ def read_csv(path: Path, sp: Spec) -> Table:
                 )
     if best is not None and best[0] > 0:
         _, line, _, cells, _, missing = best
-        names = ", ".join(sorted(missing))
+        names = ", ".join(sorted(sp.label(m) for m in missing))
         raise ImportFailed(
             f"{path}, line {line}, column {len(cells) + 1}: missing required column(s): {names}"
         )
     raise ImportFailed(
         f"{path}, line 1, column 1: no header row with the required columns "
-        f"({', '.join(sorted(sp.required))}) in the first {HEADER_SEARCH_ROWS} lines; wrong file or format?"
+        f"({', '.join(sorted(sp.label(r) for r in sp.required))}) in the first {HEADER_SEARCH_ROWS} lines; "
+        "wrong file or format?"
     )
 
 

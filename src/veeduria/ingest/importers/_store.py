@@ -234,12 +234,17 @@ class Writer:
     """
 
     def __init__(self, ctx: Context, model: type[Record], fields: Iterable[str], *, m2m: Iterable[str] = (),
-                 defer_to: str | None = None, chunk: int = CHUNK) -> None:
+                 defer_to: str | None = None, chunk: int = CHUNK, m2m_union: bool = False,
+                 fill: Iterable[str] | None = None) -> None:
         self.ctx = ctx
         self.model = model
         self.attnames = list(fields)
         self.m2m = list(m2m)
         self.defer_to = defer_to
+        #: many-to-many links are only added, never removed (files that list one link per row, filtered)
+        self.m2m_union = m2m_union
+        #: fields that may be filled in on records this format does not own (default: all of them)
+        self.fill = set([*self.attnames, *self.m2m] if fill is None else fill)
         self.chunk = chunk
         self.pending: dict[str, Pending] = {}
         self.ct = ContentType.objects.get_for_model(model)
@@ -286,7 +291,7 @@ class Writer:
             ).values_list("object_id", flat=True))
             if self.defer_to:
                 deferred = set(Citation.objects.filter(
-                    content_type=ct, object_id__in=ex_ids, source_id__startswith=self.defer_to,
+                    content_type=ct, object_id__in=ex_ids, source__id__startswith=self.defer_to,
                 ).values_list("object_id", flat=True))
             for pk, oid, loc, note in Citation.objects.filter(
                 content_type=ct, object_id__in=ex_ids, source_id=ctx.source_id, field="",
@@ -322,13 +327,13 @@ class Writer:
                     if not _same(was, new):
                         update[k] = new
                         changes[names[k]] = [plain(was), plain(new)]
-                elif _empty(was) and not _empty(new):
+                elif k in self.fill and _empty(was) and not _empty(new):
                     update[k] = new
                     changes[names[k]] = [plain(was), plain(new)]
             for name, targets in item.m2m.items():
                 current = links.get(name, {}).get(pk, set())
-                wanted = set(targets)
-                if full and current != wanted or not full and not current and wanted:
+                wanted = set(targets) | (current if self.m2m_union else set())
+                if (full and current != wanted) or (not full and name in self.fill and not current and wanted):
                     self._set_links(name, pk, current, wanted)
                     changes[name] = [sorted(current), sorted(wanted)]
             cit = citations.get(pk)

@@ -1,0 +1,248 @@
+"""Foreign Military Training Report rows as published by Security Force Monitor.
+
+Two layouts: the Peru extract (``report_fy, program, course_title, ...``, comma-separated) and SFM's final
+TSV (``source_uuid, group, country, iso_3166_1, ...``, also with ``training:``/``qa:`` prefixed names).
+Each row is a training activity (kind ``training``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from veeduria.evidence.models import Reliability
+from veeduria.ingest.importers import _parse as P
+from veeduria.ingest.importers._read import Row, check_shape, fold, read_csv, spec
+from veeduria.ingest.importers._store import Context, Writer
+from veeduria.ingest.importers.countries import iso3_for_name
+from veeduria.ingest.importers.errors import ImportFailed, RowError
+from veeduria.records.models import Activity
+
+SPEC = spec(
+    {
+        "report_fy": "report_fy", "program": "program", "course_title": "course", "us_unit": "us_unit",
+        "student_unit": "student_unit", "location": "location", "start_date": "start", "end_date": "end",
+        "start_date_fixed": "start_fixed", "end_date_fixed": "end_fixed", "quantity": "quantity",
+        "total_cost": "cost", "page_number": "page", "source_path": "source_path",
+        "source_commit": "source_commit", "source_uuid": "uuid", "group": "group", "country": "country_name",
+        "iso_3166_1": "iso3", "source_url": "source_url", "row_status": "row_status",
+        "date_first_seen": "first_seen", "date_scraped": "scraped",
+    },
+    {"program", "course", "quantity", "cost"},
+    delimiters=(",", "\t"),
+)
+
+FIELDS = ("kind", "name_es", "name_en", "description_es", "description_en", "host_country_id", "start_date",
+          "start_precision", "end_date", "end_precision", "place", "place_precision", "personnel_best",
+          "program", "provider_unit", "recipient_unit", "cost", "currency", "fiscal_year", "reliability")
+
+#: (pattern on the folded program label, normalised program); first match wins.
+PROGRAMS: tuple[tuple[str, str], ...] = (
+    (r"\bIMET\b|INTERNATIONAL MILITARY EDUCATION", "IMET"),
+    (r"\bFMF\b|FOREIGN MILITARY FINANCING", "FMF"),
+    (r"\bINCLE\b|\bINL\b|INTERNATIONAL NARCOTICS", "INCLE"),
+    (r"SECTION 333\b", "Section 333"),
+    (r"SECTION 1004\b", "Section 1004"),
+    (r"SECTION 1203\b", "Section 1203"),
+    (r"SECTION 506\b|DRAW ?DOWN", "Section 506"),
+    (r"\bCTIWFP\b", "CTIWFP"),
+    (r"\bCTFP\b|COUNTERTERRORISM FELLOWSHIP", "CTFP"),
+    (r"REGIONAL CENTERS?|HEMISPHERIC DEFENSE STUDIES|\bCHDS\b", "Regional Centers"),
+    (r"SERVICE ACADEM", "Service Academies"),
+    (r"\bPKO\b|PEACEKEEPING", "PKO"),
+    (r"\bGPOI\b", "GPOI"),
+    (r"\bNADR\b", "NADR"),
+    (r"\bALP\b|AVIATION LEADERSHIP", "ALP"),
+    (r"\bPME\b", "PME"),
+    (r"EXCHANGE", "Exchanges"),
+    (r"NON-SA|NON-SECURITY ASSISTANCE|MISC", "Misc DoD/DoS Non-SA"),
+)
+_PROGRAMS = [(re.compile(p), name) for p, name in PROGRAMS]
+_FY = re.compile(r"(?:FISCAL YEAR|FY)\s*(\d{4}|\d{2})\b")
+_REPORT_FY = re.compile(r"(\d{4})\D(\d{4})")
+_TWO_DATES = re.compile(r"^(\d{1,2}/\d{1,2}/\d{2,4})\s+(\d{1,2}/\d{1,2}/\d{2,4})$")
+_DATE_RESIDUE = re.compile(r"^[\d/\s]+$")
+
+
+@lru_cache(maxsize=4096)
+def normalise_program(label: str) -> tuple[str, str]:
+    """``'IMET-1 - Fiscal Year 2010 Department of State Training'`` → ``('IMET', '2010')``."""
+    folded = fold(label)
+    fy = ""
+    match = _FY.search(folded)
+    if match:
+        digits = match.group(1)
+        fy = str(P.year_from_two_digits(int(digits))) if len(digits) == 2 else digits
+    for pattern, name in _PROGRAMS:
+        if pattern.search(folded):
+            return name, fy
+    head = re.split(r"\s+-\s+|,", label)[0].strip()
+    return (head or label.strip())[:120], fy
+
+
+def _date(row: Row, raw_name: str, fixed_name: str, notes: list[str]) -> tuple[Any, Any]:
+    """(date, second date spilled into the same cell, if any)."""
+    fixed = row.text(fixed_name)
+    raw = fixed or row.text(raw_name)
+    if not raw:
+        return None, None
+    match = _TWO_DATES.match(raw)
+    if match:
+        notes.append(f"{raw_name} '{raw}' holds two dates (scrape artefact)")
+        try:
+            return P.us_date(match.group(1)), P.us_date(match.group(2))
+        except ValueError as exc:
+            raise row.error(raw_name, str(exc)) from None
+    try:
+        value, _precision = P.partial_date(raw)
+    except ValueError as exc:
+        raise row.error(fixed_name if fixed else raw_name, str(exc)) from None
+    return value, None
+
+
+def _country(ctx: Context, row: Row) -> str | None:
+    code = row.text("iso3").upper()
+    if code:
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise row.error("iso3", f"{code!r} is not an ISO 3166-1 alpha-3 code")
+        return code
+    name = row.text("country_name")
+    if name:
+        found = iso3_for_name(name)
+        if found is None:
+            raise row.error("country_name", f"unknown country {name!r}; add an iso_3166_1 column")
+        return found
+    return None
+
+
+def default_country(ctx: Context) -> str | None:
+    if ctx.country:
+        return ctx.country
+    match = re.search(r"(?:^|[_\-.])([A-Z]{3})$", ctx.path.stem)
+    return match.group(1) if match else None
+
+
+def run(ctx: Context) -> None:
+    table = read_csv(ctx.path, SPEC)
+    ctx.report.unknown_columns = table.unknown
+    file_country = default_country(ctx)
+    if not (table.has("iso3") or table.has("country_name")) and not file_country:
+        raise ImportFailed(
+            f"{ctx.path}, line {table.header_line}: no country column (iso_3166_1 or country) and no --country; "
+            "say which country the rows are about, e.g. --country PER"
+        )
+    ctx.ensure_source(f"fmtrpt-{P.slug(ctx.path.stem)}"[:120])
+    progress = ctx.start_progress(table.line_estimate)
+    writer = Writer(ctx, Activity, FIELDS, m2m=("countries",))
+    usa = ctx.country_id("USA")
+    seen: dict[str, int] = {}
+    group = None
+    for row in table.rows:
+        progress.advance()
+        try:
+            check_shape(row)
+            iso3 = _country(ctx, row) or file_country
+            if iso3 is None:
+                raise row.error("iso3", "no country in this row and no --country given")
+            if ctx.country and iso3 != ctx.country:
+                ctx.report.filtered += 1
+                continue
+            if not row.text("course") and not any(row.text(k) for k in ("us_unit", "student_unit", "location",
+                                                                          "start", "end")):
+                ctx.report.filtered += 1  # a program total row (only program, quantity and cost)
+                continue
+            item = _record(ctx, row, iso3)
+        except RowError as err:
+            ctx.row_error(err)
+            continue
+        if ctx.failed:
+            continue
+        pk, values, locator, note, key = item
+        report_group = row.text("report_fy") + "|" + row.text("group") + "|" + iso3
+        if report_group != group:  # occurrence counters are kept per report year (bounded memory)
+            group, seen = report_group, {}
+        occurrence = seen.get(key, 0) + 1
+        seen[key] = occurrence
+        if occurrence > 1:
+            pk = f"{pk}-{occurrence}"
+        writer.add(pk, values, locator=locator, note=note, m2m={"countries": [usa, values["host_country_id"]]})
+    writer.flush()
+
+
+def _record(ctx: Context, row: Row, iso3: str) -> tuple[str, dict[str, Any], str, str, str]:
+    notes: list[str] = []
+    program_label = row.text("program")
+    course = row.text("course")
+    if not program_label:
+        raise row.error("program", "empty program")
+    if not course:
+        raise row.error("course", "empty course title")
+    program, fy = normalise_program(program_label)
+    report_fy = row.text("report_fy") or row.text("group")
+    rmatch = _REPORT_FY.search(report_fy) if report_fy else None
+    if not fy and rmatch:
+        fy = rmatch.group(1)
+    start, spilled_end = _date(row, "start", "start_fixed", notes)
+    end, _ = _date(row, "end", "end_fixed", notes)
+    if end is None and spilled_end is not None:
+        end = spilled_end
+    if start and end and end < start:
+        notes.append(f"end date {end} is before start date {start} in the report")
+    try:
+        quantity, q_residue = P.count(row.get("quantity"), allow_residue=True)
+    except ValueError as exc:
+        raise row.error("quantity", str(exc)) from None
+    if q_residue:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z .,&'-]*", q_residue):
+            raise row.error("quantity", f"{row.text('quantity')!r} is not a number")
+        notes.append(f"quantity '{row.text('quantity')}' has trailing text (scrape artefact)")
+    try:
+        cost, c_residue = P.money(row.get("cost"), allow_residue=True)
+    except ValueError as exc:
+        raise row.error("cost", str(exc)) from None
+    if c_residue:
+        if not _DATE_RESIDUE.match(c_residue):
+            raise row.error("cost", f"{row.text('cost')!r} is not an amount")
+        notes.append(f"total_cost '{row.text('cost')}' has dates spilled into it (scrape artefact)")
+    if cost is not None and cost < 0:
+        raise row.error("cost", f"negative cost {row.text('cost')!r}")
+    country_id = ctx.country_id(iso3)
+    us_unit, student_unit, location = row.text("us_unit"), row.text("student_unit"), row.text("location")
+    page = row.text("page")
+    if not page:
+        pmatch = re.search(r"page[=_ ]?(\d+)", row.text("source_url"), re.I)
+        page = pmatch.group(1) if pmatch else ""
+    report_label = f"{rmatch.group(1)}-{rmatch.group(2)}" if rmatch else (report_fy or fy)
+    locator = ", ".join(x for x in (f"report FY{report_label}" if report_label else "",
+                                    f"p. {page}" if page else "", f"row {row.line}") if x)
+    fy_label = f" {fy}" if fy else ""
+    name_es = f"Curso «{course}» ({program}, AF{fy_label})" if fy else f"Curso «{course}» ({program})"
+    name_en = f"Course “{course}” ({program}, FY{fy_label})" if fy else f"Course “{course}” ({program})"
+    details_es = [f"Entrenamiento militar de EE. UU. registrado en el Foreign Military Training Report; "
+                  f"programa según el informe: «{program_label}»."]
+    details_en = [f"US military training listed in the Foreign Military Training Report; "
+                  f"program as reported: “{program_label}”."]
+    if notes:
+        details_es.append("Notas de lectura: " + "; ".join(notes) + ".")
+        details_en.append("Reading notes: " + "; ".join(notes) + ".")
+    values = {
+        "kind": "training",
+        "name_es": name_es[:500], "name_en": name_en[:500],
+        "description_es": " ".join(details_es), "description_en": " ".join(details_en),
+        "host_country_id": country_id,
+        "start_date": start, "start_precision": "day" if start else "unknown",
+        "end_date": end, "end_precision": "day" if end else "unknown",
+        "place": location[:500], "place_precision": "locality" if location else "unknown",
+        "personnel_best": quantity, "program": program, "provider_unit": us_unit[:300],
+        "recipient_unit": student_unit[:300], "cost": cost, "currency": "USD" if cost is not None else "",
+        "fiscal_year": fy, "reliability": Reliability.PARTLY,
+    }
+    uuid = row.text("uuid")
+    if uuid:
+        key = uuid
+        pk = f"fmtrpt-{iso3.lower()}-{P.slug(uuid)}"[:120]
+    else:
+        key = P.key_hash(iso3, report_fy, program_label, course, us_unit, student_unit, location,
+                         row.text("start"), row.text("end"))
+        pk = f"fmtrpt-{iso3.lower()}-{fy or 'x'}-{key}"
+    return pk, values, locator, "; ".join(notes), key

@@ -1,0 +1,188 @@
+"""Multinational Military Exercises (MME v7, D'Orazio & Galambos), long or wide layout.
+
+Long: one row per exercise and participant (``gwcode``); wide: one row per exercise with participants in
+``StateA`` .. ``StateAM``. Each exercise becomes an activity of kind ``exercise`` with its participants,
+its dates at the precision they are written with (``10/12/96`` day, ``2002-09-xx`` month), its location
+and its focus flags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from veeduria.ingest.importers import _parse as P
+from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
+from veeduria.ingest.importers._store import Context, Writer
+from veeduria.ingest.importers.countries import BY_GWCODE, iso3_for_name
+from veeduria.ingest.importers.errors import ImportFailed, RowError
+from veeduria.records.models import Activity
+
+FLAGS = ("CPX", "Air", "Land", "Sea", "Amphibious", "Cyber", "Warfighting", "Peacekeeping", "Humanitarian")
+FLAGS_ES = {"CPX": "puesto de mando", "Air": "aéreo", "Land": "terrestre", "Sea": "naval", "Amphibious": "anfibio",
+            "Cyber": "ciber", "Warfighting": "combate", "Peacekeeping": "mantenimiento de paz",
+            "Humanitarian": "humanitario"}
+STATE_COLUMNS = ["State" + s for s in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *("A" + c for c in "ABCDEFGHIJKLM")]]
+_COLUMNS = {
+    "MMEID": "id", "Ex_Name": "name", "Series_Name": "series", "gwcode": "gwcode", "country": "country",
+    "year": "year", "Location": "location", "lat": "lat", "lon": "lon", "StartDate": "start", "s.year": "s_year",
+    "s.month": "s_month", "s.day": "s_day", "EndDate": "end", "e.year": "e_year", "e.month": "e_month",
+    "e.day": "e_day", "FocusDescription": "focus", "AdditionalParticipantInfo": "more", "participant_count": "n",
+}
+_COLUMNS.update({f: "flag:" + f for f in FLAGS})
+_COLUMNS.update({s: "state:" + s for s in STATE_COLUMNS})
+SPEC = spec(_COLUMNS, {"id", "name", "start", "end"})
+FIELDS = ("kind", "name_es", "name_en", "description_es", "description_en", "host_country_id", "start_date",
+          "start_precision", "end_date", "end_precision", "place", "place_precision", "latitude", "longitude",
+          "reliability")
+
+
+@dataclass
+class Exercise:
+    row: Row
+    lines: list[int] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)  # ISO3
+
+
+def _date(row: Row, name: str, prefix: str) -> tuple[Any, str]:
+    text = row.text(name)
+    if text:
+        try:
+            return P.partial_date(text)
+        except ValueError as exc:
+            raise row.error(name, str(exc)) from None
+    year = row.text(f"{prefix}_year")
+    if year.isdigit():
+        month, day = row.text(f"{prefix}_month"), row.text(f"{prefix}_day")
+        iso = f"{year}-{month.zfill(2) if month.isdigit() else 'xx'}-{day.zfill(2) if day.isdigit() else 'xx'}"
+        try:
+            return P.partial_date(iso)
+        except ValueError as exc:
+            raise row.error(name, str(exc)) from None
+    return None, "unknown"
+
+
+def run(ctx: Context) -> None:
+    table = read_csv(ctx.path, SPEC)
+    ctx.report.unknown_columns = table.unknown
+    long = table.has("gwcode")
+    if not long and not any(c and c.startswith("state:") for c in table.canonical):
+        raise ImportFailed(f"{ctx.path}, line {table.header_line}: neither a gwcode column (long layout) "
+                           "nor StateA.. columns (wide layout)")
+    ctx.ensure_source(f"mme-{P.slug(ctx.path.stem)}"[:120])
+    progress = ctx.start_progress(table.line_estimate)
+    exercises: dict[str, Exercise] = {}
+    unknown: dict[str, int] = {}
+    for row in table.rows:
+        progress.advance()
+        try:
+            check_shape(row)
+            mme_id = row.text("id")
+            if not re.fullmatch(r"[A-Za-z]*\d+", mme_id):
+                raise row.error("id", f"{mme_id!r} is not an MME id")
+            _date(row, "start", "s")
+            _date(row, "end", "e")
+            found = _participants(row, long, unknown)
+        except RowError as err:
+            ctx.row_error(err)
+            continue
+        ex = exercises.setdefault(mme_id, Exercise(row))
+        ex.lines.append(row.line)
+        ex.participants.extend(p for p in found if p not in ex.participants)
+    if ctx.failed:
+        return
+    if unknown:
+        ctx.report.notes.append("participants not linked (not in the country table): " +
+                                ", ".join(f"{k} ({v} rows)" for k, v in sorted(unknown.items())))
+    country = ctx.country or _common_country(exercises)
+    if country is None:
+        raise ImportFailed(f"{ctx.path}, line {table.header_line}: no country takes part in every exercise; "
+                           "say which country to import with --country ISO3")
+    host = ctx.country_id(country)
+    writer = Writer(ctx, Activity, FIELDS, m2m=("countries",), m2m_union=long)
+    for mme_id, ex in exercises.items():
+        if country not in ex.participants:
+            ctx.report.filtered += len(ex.lines)
+            continue
+        participants = [ctx.country_id(p) for p in ex.participants]
+        values = _values(ex.row, host)
+        lines = ex.lines
+        locator = f"row {lines[0]}" if len(lines) == 1 else f"rows {lines[0]}-{lines[-1]}"
+        writer.add(f"mme-{P.slug(mme_id)}", values, locator=locator, m2m={"countries": participants})
+    writer.flush()
+
+
+def _participants(row: Row, long: bool, unknown: dict[str, int]) -> list[str]:
+    out = []
+    if long:
+        code = row.text("gwcode")
+        try:
+            gw, _ = P.count(code)
+        except ValueError as exc:
+            raise row.error("gwcode", str(exc)) from None
+        iso = BY_GWCODE.get(gw) if gw is not None else None
+        if iso is None:
+            label = f"gwcode {code} ({row.text('country')})"
+            unknown[label] = unknown.get(label, 0) + 1
+        else:
+            out.append(iso)
+        return out
+    for column in STATE_COLUMNS:
+        name = row.text("state:" + column)
+        if not name or name == "-9":
+            continue
+        iso = iso3_for_name(name)
+        if iso is None:
+            unknown[name] = unknown.get(name, 0) + 1
+        elif iso not in out:
+            out.append(iso)
+    return out
+
+
+def _common_country(exercises: dict[str, Exercise]) -> str | None:
+    common: set[str] | None = None
+    for ex in exercises.values():
+        common = set(ex.participants) if common is None else common & set(ex.participants)
+    if common and len(common) == 1:
+        return next(iter(common))
+    if common and len(common) > 1 and "USA" in common:
+        rest = common - {"USA"}
+        return next(iter(rest)) if len(rest) == 1 else None
+    return None
+
+
+def _values(row: Row, host: str) -> dict[str, Any]:
+    name = row.text("name")
+    series = row.text("series")
+    if name in ("", "-9", "NA"):
+        name = f"{series} (ejercicio sin nombre, MME {row.text('id')})" if series not in ("", "NA", "-9") \
+            else f"Ejercicio multinacional sin nombre (MME {row.text('id')})"
+    start, start_precision = _date(row, "start", "s")
+    end, end_precision = _date(row, "end", "e")
+    flags = [f for f in FLAGS if row.text("flag:" + f) == "1"]
+    focus = row.text("focus")
+    desc_es = "Ejercicio multinacional según la base MME v7 (D'Orazio y Galambos)."
+    desc_en = "Multinational exercise per the MME v7 data set (D'Orazio & Galambos)."
+    if flags:
+        desc_es += " Enfoque: " + ", ".join(FLAGS_ES[f] for f in flags) + "."
+        desc_en += " Focus: " + ", ".join(f.lower() for f in flags) + "."
+    if focus and focus not in ("NA", "-9"):
+        desc_es += f" Descripción (en inglés, de la fuente): {focus}"
+        desc_en += f" Description: {focus}"
+    lat = lon = None
+    try:
+        lat_n, _ = P.number(row.get("lat"))
+        lon_n, _ = P.number(row.get("lon"))
+        lat = float(lat_n) if lat_n is not None else None
+        lon = float(lon_n) if lon_n is not None else None
+    except ValueError as exc:
+        raise row.error("lat", str(exc)) from None
+    location = row.text("location")
+    return {
+        "kind": "exercise", "name_es": name[:500], "name_en": name[:500], "description_es": desc_es,
+        "description_en": desc_en, "host_country_id": host, "start_date": start,
+        "start_precision": start_precision, "end_date": end, "end_precision": end_precision,
+        "place": "" if location in ("NA", "-9") else location[:500],
+        "place_precision": "locality" if location not in ("", "NA", "-9") else "unknown",
+        "latitude": lat, "longitude": lon, "reliability": "partly",
+    }

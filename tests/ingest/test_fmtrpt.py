@@ -1,0 +1,112 @@
+"""The Foreign Military Training Report importer on the shipped file, an updated file and another country."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from veeduria.evidence.models import Citation, Revision, Source
+from veeduria.ingest.importers import run_import
+from veeduria.ingest.importers.fmtrpt import normalise_program
+from veeduria.records.models import Activity, Country
+
+from .conftest import counts
+
+pytestmark = pytest.mark.django_db
+SHIPPED = "peru-us/sfm_fmtrpt_training_PER.csv"
+
+
+def test_shipped_file(external: Path) -> None:
+    report = run_import("fmtrpt", external / SHIPPED, country="PER")
+    assert (report.created, report.updated, report.unchanged) == (4221, 0, 0)
+    assert report.filtered == 8  # program total rows (no course): not activities
+    assert report.unknown_columns == [] and report.skipped == []
+    assert Activity.objects.filter(kind="training", host_country__iso3="PER").count() == 4221
+    citation = Citation.objects.get(locator="report FY1999-2000, row 2")
+    first = Activity.objects.get(pk=citation.object_id)
+    assert first.name_es == "Curso «ACFT MAINTENANCE OFF» (IMET, AF 1999)"
+    assert first.program == "IMET" and first.fiscal_year == "1999"
+    assert first.cost == Decimal("3160.00") and first.currency == "USD" and first.personnel_best == 4
+    assert {c.iso3 for c in first.countries.all()} == {"USA", "PER"}
+    source = citation.source
+    assert source.repository == "security-force-monitor/fmtrpt_data"
+    assert source.commit == "203d73fa287796fe5266db58a75c48cbb53ff4ad" and source.licence.startswith("MIT")
+    with_page = Citation.objects.filter(source=source, locator__contains="p. ").first()
+    assert with_page is not None and with_page.locator.startswith("report FY")
+    # programs normalised, dates m/d/yyyy and m/d/yy, costs "$22,660"
+    programs = set(Activity.objects.values_list("program", flat=True))
+    assert {"IMET", "FMF", "INCLE", "Section 333", "Section 1004", "Regional Centers", "CTFP"} <= programs
+    assert Activity.objects.filter(start_date__year=2001, start_precision="day").exists()
+    # scrape artefacts are kept with a note, not silently cleaned
+    spilled = Activity.objects.filter(description_en__contains="holds two dates").count()
+    assert spilled == 170 + 18 + 13 + 10 + 6 + 5 + 5 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1
+    assert Activity.objects.filter(description_en__contains="trailing text").count() == 1
+
+
+def test_second_run_changes_nothing(external: Path) -> None:
+    run_import("fmtrpt", external / SHIPPED, country="PER")
+    before = counts()
+    report = run_import("fmtrpt", external / SHIPPED, country="PER")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 4221)
+    assert counts() == before
+
+
+def test_updated_file_updates_only_what_changed(external: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sfm_fmtrpt_training_PER.csv"
+    shutil.copy(external / SHIPPED, path)
+    run_import("fmtrpt", path, country="PER")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[1].startswith("1999_2000,") and '"$3,160"' in lines[1]
+    lines[1] = lines[1].replace('"$3,160"', '"$3,610"')
+    path.write_text("".join(lines), encoding="utf-8")
+    before = counts()
+    report = run_import("fmtrpt", path, country="PER")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 4220)
+    after = counts()
+    assert after["Revision"] == before["Revision"] + 1
+    assert {k: v for k, v in after.items() if k != "Revision"} == {k: v for k, v in before.items() if k != "Revision"}
+    revision = Revision.objects.filter(action="update").get()
+    assert revision.changes == {"cost": ["3160", "3610"]}
+    assert revision.author == "import:fmtrpt" and "sfm_fmtrpt_training_PER.csv" in revision.reason
+
+
+def test_final_tsv_layout_of_another_country(fixtures: Path) -> None:
+    """SFM's final TSV (tab-separated, ``training:``/``qa:`` names), Colombia and Ecuador rows."""
+    report = run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv")
+    assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
+    assert Country.objects.filter(iso3__in=["COL", "ECU", "USA"]).count() == 3
+    col = Activity.objects.filter(host_country__iso3="COL")
+    assert col.count() == 3
+    imet = col.get(program="IMET")
+    assert imet.cost == Decimal("45120.00") and imet.start_date.isoformat() == "2019-01-07"
+    assert imet.recipient_unit == "Ejército Nacional" and imet.provider_unit == "FT BENNING, GA"
+    assert Citation.objects.get(object_id=imet.pk).locator == "report FY2019-2020, p. 312, row 2"
+    assert not Activity.objects.filter(host_country__iso3="PER").exists()
+    # --country keeps only that country's rows
+    report = run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv", country="ECU")
+    assert (report.created, report.unchanged, report.filtered) == (0, 1, 3)
+    assert Source.objects.filter(pk="fmtrpt-fmtrpt-final-col").exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("International Military Education And Training (IMET), FY 99", ("IMET", "1999")),
+        ("IMET-1 - Fiscal Year 2010 Department of State Training", ("IMET", "2010")),
+        ("DOS Western Hemisphere Region, Peru,  International Narcotics and Law Enforcement (INL),FY03",
+         ("INCLE", "2003")),
+        ("INCLE - Fiscal Year 2019 Department of State Training", ("INCLE", "2019")),
+        ("Section 333 - Fiscal Year 2018 Department of Defense Training", ("Section 333", "2018")),
+        ("DOD Western Hemisphere Region, Peru,  Foreign Assistance Act Draw Down, Section 506, FY05",
+         ("Section 506", "2005")),
+        ("DOD Western Hemisphere Region, Peru,  Center For Hemispheric Defense Studies(CHDS), FY02",
+         ("Regional Centers", "2002")),
+        ("FMF - FY 2009 DoS Training", ("FMF", "2009")),
+        ("Something New - Fiscal Year 2022 Department of State Training", ("Something New", "2022")),
+    ],
+)
+def test_program_normalisation(label: str, expected: tuple[str, str]) -> None:
+    assert normalise_program(label) == expected

@@ -1,0 +1,140 @@
+"""DMDC counts, Vine's sites, MME exercises and ForeignAssistance.gov totals: shipped files and another country."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from veeduria.evidence.models import Citation
+from veeduria.ingest.importers import ImportFailed, run_import
+from veeduria.records.models import Activity, Facility, FacilityClassification, Funding, PersonnelCount
+
+from .conftest import counts
+
+pytestmark = pytest.mark.django_db
+US = "peru-us"
+
+
+def test_dmdc_three_files_raw_fields_win(external: Path) -> None:
+    year = run_import("dmdc", external / US / "troopdata_rebuild_country_year_PER.csv", country="PER")
+    assert (year.created, year.updated) == (1575, 0)
+    reports = run_import("dmdc", external / US / "troopdata_rebuild_reports_PER.csv", country="PER")
+    assert (reports.created, reports.updated) == (1536, 0)
+    quarter = run_import("dmdc", external / US / "troopdata_rebuild_quarter_PER.csv", country="PER")
+    assert (quarter.created, quarter.updated) == (1127, 914)  # same months: raw values kept, citation added
+    navy = PersonnelCount.objects.get(pk="dmdc-per-2024-12-navy-active-duty")
+    assert (navy.year, navy.month, navy.count) == (2024, 12, 17)  # raw 'Navy Active Duty', not navy_ad=0
+    notes = set(Citation.objects.filter(object_id=navy.pk).values_list("note", flat=True))
+    assert any("raw DMDC report field 'Navy Active Duty'" in n and "known to be wrong" in n for n in notes)
+    total = PersonnelCount.objects.get(pk="dmdc-per-2024-12-total-active-duty")
+    assert total.count == 43
+    annual = PersonnelCount.objects.get(pk="dmdc-per-2023-total-active-duty")
+    assert annual.month is None and annual.count == 48
+    before = counts()
+    for name in ("country_year", "reports", "quarter"):
+        report = run_import("dmdc", external / US / f"troopdata_rebuild_{name}_PER.csv", country="PER")
+        assert (report.created, report.updated) == (0, 0), name
+    assert counts() == before
+
+
+def test_dmdc_another_country(fixtures: Path) -> None:
+    report = run_import("dmdc", fixtures / "dmdc_reports_ECU.csv")
+    assert report.created == 2 * 7 and report.notes == ["layout: reports"]
+    navy = PersonnelCount.objects.get(pk="dmdc-ecu-2023-12-navy-active-duty")
+    assert navy.count == 7 and navy.host_country.iso3 == "ECU" and navy.sending_country.iso3 == "USA"
+    assert PersonnelCount.objects.get(pk="dmdc-ecu-2023-09-all-all").count == 36
+
+
+def test_vine_sites(external: Path) -> None:
+    report = run_import("vine-sites", external / US / "troopdata_basedata_PER.csv", country="PER")
+    assert (report.created, report.updated) == (5 + 6, 0)
+    iquitos = Facility.objects.get(pk="vine-per-imf-santa-rosa-iquitos")
+    assert iquitos.name_es == "IMF Santa Rosa, Iquitos" and iquitos.reliability == "unverified"
+    labels = set(FacilityClassification.objects.filter(facility=iquitos).values_list("label", flat=True))
+    assert labels == {"lily pad", "funded site"}
+    scheme = set(FacilityClassification.objects.values_list("scheme", flat=True))
+    assert scheme == {"David Vine, US military bases abroad (via troopdata)"}
+    assert not FacilityClassification.objects.filter(label="major base").exists()
+    before = counts()
+    assert run_import("vine-sites", external / US / "troopdata_basedata_PER.csv", country="PER").unchanged == 11
+    assert counts() == before
+
+
+def test_vine_sites_merge_only_by_matching_id(fixtures: Path) -> None:
+    from veeduria.records.models import Country
+
+    col = Country.objects.create(id="col", iso3="COL", name_es="Colombia", name_en="Colombia")
+    Facility.objects.create(id="palanquero", name_es="Base Aérea Germán Olano (Palanquero)", kind="airfield",
+                            country=col)
+    report = run_import("vine-sites", fixtures / "vine_sites_COL.csv")
+    assert report.created == 1 + 3  # one new facility, three classifications
+    assert Facility.objects.get(pk="palanquero").name_es == "Base Aérea Germán Olano (Palanquero)"
+    assert FacilityClassification.objects.get(facility_id="palanquero").label == "lily pad"
+    assert Facility.objects.filter(pk="vine-col-tres-esquinas").exists()
+
+
+def test_mme(external: Path) -> None:
+    wide = run_import("mme", external / US / "mme_v7_wide_PER.csv")
+    assert (wide.created, wide.updated) == (30, 0)
+    long = run_import("mme", external / US / "mme_v7_long_PER.csv")
+    assert (long.created, long.unchanged, long.updated) == (0, 0, 30)  # adds its citation
+    ex = Activity.objects.get(pk="mme-mme324")
+    assert ex.kind == "exercise" and ex.name_es == "Unitas 83"
+    assert (ex.start_date, ex.start_precision) == (dt.date(1983, 6, 1), "month")
+    assert ex.host_country.iso3 == "PER"
+    assert {c.iso3 for c in ex.countries.all()} == {"BRA", "CHL", "COL", "ECU", "PER", "USA", "URY", "VEN"}
+    assert "naval" in ex.description_es and "Sea" not in ex.description_es
+    day = Activity.objects.get(pk="mme-mme1451")
+    assert (day.start_date, day.start_precision, day.end_date) == (dt.date(1996, 10, 12), "day", dt.date(1996, 10, 18))
+    assert day.name_es.startswith("Ejercicio multinacional sin nombre")
+    before = counts()
+    for name in ("wide", "long"):
+        report = run_import("mme", external / US / f"mme_v7_{name}_PER.csv")
+        assert (report.created, report.updated) == (0, 0)
+    assert counts() == before
+
+
+def test_mme_another_country_and_unknown_participants(fixtures: Path) -> None:
+    report = run_import("mme", fixtures / "mme_wide_ECU.csv")
+    assert report.created == 2
+    assert any("Atlantis" in n for n in report.notes)
+    ex = Activity.objects.get(pk="mme-mme9001")
+    assert ex.host_country.iso3 == "ECU" and ex.start_precision == "month"
+    assert {c.iso3 for c in ex.countries.all()} == {"ECU", "USA", "COL"}
+
+
+
+def test_mme_without_a_common_country_needs_country(fixtures: Path, tmp_path: Path) -> None:
+    path = tmp_path / "mme_mixed.csv"
+    text = (fixtures / "mme_wide_ECU.csv").read_text(encoding="utf-8")
+    path.write_text(text.replace(",Ecuador,United States,Atlantis", ",Chile,Argentina,"), encoding="utf-8")
+    with pytest.raises(ImportFailed, match="no country takes part in every exercise"):
+        run_import("mme", path)
+    assert run_import("mme", path, country="ECU").created == 1
+
+
+def test_foreignassistance(external: Path) -> None:
+    report = run_import("foreignassistance", external / US / "foreignassistance_us_foreign_aid_country_PER.csv")
+    assert (report.created, report.updated) == (139, 0)
+    stages = dict.fromkeys(["obligation", "disbursement", "planned", "request"], 0)
+    for stage in stages:
+        stages[stage] = Funding.objects.filter(stage=stage).count()
+    assert stages == {"obligation": 80, "disbursement": 24, "planned": 18, "request": 17}
+    row = Funding.objects.get(pk="fa-per-2023-disbursement")
+    assert (row.amount, row.amount_constant) == (Decimal("201745986.00"), Decimal("192425008.00"))
+    assert row.donor.iso3 == "USA" and row.recipient.iso3 == "PER"
+    assert Funding.objects.filter(fiscal_year__endswith="tq").exists()
+    assert run_import("foreignassistance",
+                      external / US / "foreignassistance_us_foreign_aid_country_PER.csv").unchanged == 139
+
+
+def test_foreignassistance_another_country(fixtures: Path) -> None:
+    report = run_import("foreignassistance", fixtures / "foreignassistance_COL.csv")
+    assert report.created == 4
+    assert Funding.objects.get(pk="fa-col-1976tq-obligation").amount_constant == Decimal("61000000.00")
+    assert Funding.objects.get(pk="fa-col-2023-request").amount_constant is None
+    filtered = run_import("foreignassistance", fixtures / "foreignassistance_COL.csv", country="PER")
+    assert (filtered.created, filtered.filtered) == (0, 4)
