@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -18,3 +20,10 @@ def mini_dataset(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", target)
     return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """WhiteNoise warns (an error under ``-W error``) when STATIC_ROOT does not exist yet."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        yield

@@ -24,11 +24,17 @@ def _setup() -> None:
     django.setup()
 
 
-def _migrate(verbosity: int = 0) -> None:
+def _ensure_dirs() -> None:
     from django.conf import settings
-    from django.core.management import call_command
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    _ensure_dirs()
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
@@ -157,6 +163,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
     from veeduria.wsgi import application
+
+    _ensure_dirs()
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

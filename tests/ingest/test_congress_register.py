@@ -23,10 +23,12 @@ REGISTER = "peru-congress/Normas-LE-XX-XXI.xlsx"
 
 @pytest.fixture(scope="module")
 def register_rows() -> list[tuple[str, str]]:
-    book = openpyxl.load_workbook(Path(__file__).resolve().parents[2] / "data" / "external" / REGISTER,
-                                  read_only=True)
-    rows = [(str(r[1]), str(r[4] or "")) for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)
-            if r[0] == "RESOLUCION LEGISLATIVA"]
+    book = openpyxl.load_workbook(Path(__file__).resolve().parents[2] / "data" / "external" / REGISTER, read_only=True)
+    rows = [
+        (str(r[1]), str(r[4] or ""))
+        for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)
+        if r[0] == "RESOLUCION LEGISLATIVA"
+    ]
     book.close()
     return rows
 
@@ -49,8 +51,11 @@ def test_rules_catch_and_miss_on_the_real_file(register_rows: list[tuple[str, st
     assert caught["15093"].rule == "entry"  # 1964 "Consintiendo el ingreso de tropas"
     assert caught["30910"].rule == "entry"  # "PROPONE LA AUTORIZACIÓN DE INGRESO ... DE FRAGATA"
     # left out although the title speaks of the military or of ships: the near misses, all correct
-    near = {n: t for n, (t, v) in verdicts.items()
-            if not v.selected and re.search(r"TROPAS|MILITAR|NAVAL|BUQUE|AERONAVE", fold(t))}
+    near = {
+        n: t
+        for n, (t, v) in verdicts.items()
+        if not v.selected and re.search(r"TROPAS|MILITAR|NAVAL|BUQUE|AERONAVE", fold(t))
+    }
     assert len(near) == 64
     assert near["11826"].startswith("Ratificando el Convenio Bilateral de Ayuda Militar")  # treaty, not entry
     assert near["30146"].startswith("RESOLUCIÓN LEGISLATIVA QUE APRUEBA EL ACUERDO")  # military cooperation treaty
@@ -72,8 +77,13 @@ def test_foreign_countries_from_titles() -> None:
 def test_import_real_register_and_merge_with_curated(external: Path) -> None:
     per = Country.objects.create(id="per", iso3="PER", name_es="Perú", name_en="Peru")
     curated = Authorization.objects.create(
-        id="rl-30724", instrument_type="rl", number="30724", host_country=per, personnel_total=3000,
-        title_es="Resolución Legislativa 30724 (programa anual 2018)", notes_es="Curado a mano.",
+        id="rl-30724",
+        instrument_type="rl",
+        number="30724",
+        host_country=per,
+        personnel_total=3000,
+        title_es="Resolución Legislativa 30724 (programa anual 2018)",
+        notes_es="Curado a mano.",
     )
     report = run_import("congress-register", external / REGISTER)
     assert (report.created, report.updated, report.unchanged) == (139, 1, 0)
@@ -87,7 +97,9 @@ def test_import_real_register_and_merge_with_curated(external: Path) -> None:
     modifier = Authorization.objects.get(pk="rl-30746")
     assert [a.pk for a in modifier.modifies.all()] == ["rl-30724"]
     assert modifier.limits_known is False and "anexo" in modifier.notes_es
-    assert modifier.official_url == "https://leyes.congreso.gob.pe/Documentos/2016_2021/ADLP/Normas_Legales/30746-LEY.pdf"
+    assert (
+        modifier.official_url == "https://leyes.congreso.gob.pe/Documentos/2016_2021/ADLP/Normas_Legales/30746-LEY.pdf"
+    )
     usa = Authorization.objects.get(pk="rl-28293")
     assert [c.iso3 for c in usa.foreign_countries.all()] == ["USA"] and usa.host_country_id == "per"
     source = Citation.objects.filter(object_id="rl-30746").get().source
@@ -108,10 +120,17 @@ def test_another_country_register_layout(tmp_path: Path) -> None:
     sheet.append(["Registro de normas"])
     sheet.append([])
     sheet.append(["NORMA", "NÚMERO", "PROMULGACIÓN", "PUBLICACIÓN", "DENOMINACIÓN", "ENLACES"])
-    sheet.append(["RESOLUCION LEGISLATIVA", 501, dt.datetime(2020, 3, 1), "05/03/2020",
-                  "Autoriza el ingreso de tropas de la República de Colombia", "https://example.org/501.pdf"])
-    sheet.append(["RESOLUCION LEGISLATIVA", 502, None, "09/04/2020",
-                  "Modifica la Resolución Legislativa N° 501", ""])
+    sheet.append(
+        [
+            "RESOLUCION LEGISLATIVA",
+            501,
+            dt.datetime(2020, 3, 1),
+            "05/03/2020",
+            "Autoriza el ingreso de tropas de la República de Colombia",
+            "https://example.org/501.pdf",
+        ]
+    )
+    sheet.append(["RESOLUCION LEGISLATIVA", 502, None, "09/04/2020", "Modifica la Resolución Legislativa N° 501", ""])
     sheet.append(["LEY", 503, None, "", "Ley de presupuesto", ""])
     path = tmp_path / "registro-ECU.xlsx"
     book.save(path)

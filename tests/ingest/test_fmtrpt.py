@@ -96,14 +96,20 @@ def test_final_tsv_layout_of_another_country(fixtures: Path) -> None:
     [
         ("International Military Education And Training (IMET), FY 99", ("IMET", "1999")),
         ("IMET-1 - Fiscal Year 2010 Department of State Training", ("IMET", "2010")),
-        ("DOS Western Hemisphere Region, Peru,  International Narcotics and Law Enforcement (INL),FY03",
-         ("INCLE", "2003")),
+        (
+            "DOS Western Hemisphere Region, Peru,  International Narcotics and Law Enforcement (INL),FY03",
+            ("INCLE", "2003"),
+        ),
         ("INCLE - Fiscal Year 2019 Department of State Training", ("INCLE", "2019")),
         ("Section 333 - Fiscal Year 2018 Department of Defense Training", ("Section 333", "2018")),
-        ("DOD Western Hemisphere Region, Peru,  Foreign Assistance Act Draw Down, Section 506, FY05",
-         ("Section 506", "2005")),
-        ("DOD Western Hemisphere Region, Peru,  Center For Hemispheric Defense Studies(CHDS), FY02",
-         ("Regional Centers", "2002")),
+        (
+            "DOD Western Hemisphere Region, Peru,  Foreign Assistance Act Draw Down, Section 506, FY05",
+            ("Section 506", "2005"),
+        ),
+        (
+            "DOD Western Hemisphere Region, Peru,  Center For Hemispheric Defense Studies(CHDS), FY02",
+            ("Regional Centers", "2002"),
+        ),
         ("FMF - FY 2009 DoS Training", ("FMF", "2009")),
         ("Something New - Fiscal Year 2022 Department of State Training", ("Something New", "2022")),
     ],

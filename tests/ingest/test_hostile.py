@@ -12,15 +12,17 @@ from veeduria.records.models import Activity
 from .conftest import counts
 
 pytestmark = pytest.mark.django_db
-HEADER = ("report_fy,program,course_title,us_unit,student_unit,location,start_date,end_date,quantity,total_cost,"
-          "page_number,source_path,source_commit\n")
+HEADER = (
+    "report_fy,program,course_title,us_unit,student_unit,location,start_date,end_date,quantity,total_cost,"
+    "page_number,source_path,source_commit\n"
+)
 GOOD = [
-    '2019_2020,IMET-1 - Fiscal Year 2019 Department of State Training,BASIC OFFICER,FT BENNING,Army,GA,'
+    "2019_2020,IMET-1 - Fiscal Year 2019 Department of State Training,BASIC OFFICER,FT BENNING,Army,GA,"
     '1/7/2019,6/14/2019,2,"$22,660",12,x.xml,abc\n',
-    '2019_2020,FMF - Fiscal Year 2019 Department of State Training,NAVAL ENGINEERING,NAVSCIATTS,Navy,MS,'
+    "2019_2020,FMF - Fiscal Year 2019 Department of State Training,NAVAL ENGINEERING,NAVSCIATTS,Navy,MS,"
     '2/4/2019,4/5/2019,3,"$30,000",13,x.xml,abc\n',
-    '2019_2020,INCLE - Fiscal Year 2019 Department of State Training,POLICE COURSE,INL,Police,Lima,'
-    '5/6/2019,5/24/2019,30,$0,14,x.xml,abc\n',
+    "2019_2020,INCLE - Fiscal Year 2019 Department of State Training,POLICE COURSE,INL,Police,Lima,"
+    "5/6/2019,5/24/2019,30,$0,14,x.xml,abc\n",
 ]
 
 

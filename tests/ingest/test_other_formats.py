@@ -67,8 +67,9 @@ def test_vine_sites_merge_only_by_matching_id(fixtures: Path) -> None:
     from veeduria.records.models import Country
 
     col = Country.objects.create(id="col", iso3="COL", name_es="Colombia", name_en="Colombia")
-    Facility.objects.create(id="palanquero", name_es="Base Aérea Germán Olano (Palanquero)", kind="airfield",
-                            country=col)
+    Facility.objects.create(
+        id="palanquero", name_es="Base Aérea Germán Olano (Palanquero)", kind="airfield", country=col
+    )
     report = run_import("vine-sites", fixtures / "vine_sites_COL.csv")
     assert report.created == 1 + 3  # one new facility, three classifications
     assert Facility.objects.get(pk="palanquero").name_es == "Base Aérea Germán Olano (Palanquero)"
@@ -106,7 +107,6 @@ def test_mme_another_country_and_unknown_participants(fixtures: Path) -> None:
     assert {c.iso3 for c in ex.countries.all()} == {"ECU", "USA", "COL"}
 
 
-
 def test_mme_without_a_common_country_needs_country(fixtures: Path, tmp_path: Path) -> None:
     path = tmp_path / "mme_mixed.csv"
     text = (fixtures / "mme_wide_ECU.csv").read_text(encoding="utf-8")
@@ -127,8 +127,10 @@ def test_foreignassistance(external: Path) -> None:
     assert (row.amount, row.amount_constant) == (Decimal("201745986.00"), Decimal("192425008.00"))
     assert row.donor.iso3 == "USA" and row.recipient.iso3 == "PER"
     assert Funding.objects.filter(fiscal_year__endswith="tq").exists()
-    assert run_import("foreignassistance",
-                      external / US / "foreignassistance_us_foreign_aid_country_PER.csv").unchanged == 139
+    assert (
+        run_import("foreignassistance", external / US / "foreignassistance_us_foreign_aid_country_PER.csv").unchanged
+        == 139
+    )
 
 
 def test_foreignassistance_another_country(fixtures: Path) -> None:

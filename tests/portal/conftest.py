@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import override_settings
 
 from veeduria.evidence.models import AlternativeValue, Citation, Source
 from veeduria.evidence.revisions import record_change, withdraw
@@ -50,13 +48,6 @@ def make_authorization(pk: str, peru: m.Country, usa: m.Country, **kw: Any) -> m
     auth = m.Authorization.objects.create(id=pk, **fields)
     auth.foreign_countries.add(usa)
     return auth
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """WhiteNoise warns (an error under ``-W error``) when STATIC_ROOT does not exist yet."""
-    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
-        yield
 
 
 @pytest.fixture

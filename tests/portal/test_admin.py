@@ -64,6 +64,7 @@ def test_admin_edit_writes_revision_with_reason(editor_client: Client, dataset: 
     response = editor_client.get(CHANGE_URL)
     assert response.status_code == 200
     assert "revision_reason" in response.content.decode()
+    assert 'href="/es/autorizaciones/rl-32214/"' in response.content.decode()  # "view on site"
     data = form_data(response)
     data["personnel_total"] = "120"
     revisions = Revision.objects.filter(object_id="rl-32214")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,16 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page() -> Any:
+def records(dataset: dict[str, Any]) -> dict[str, Any]:
+    """The fixture records and three more authorizations, all written before the browser starts: the ORM
+    must not run inside Playwright's context (it would open a second, never closed, connection)."""
+    for i, number in enumerate(("32004", "31876", "31559")):
+        make_authorization(f"rl-{number}", dataset["peru"], dataset["usa"], approved_on=dt.date(2022 - i, 3, 1))
+    return dataset
+
+
+@pytest.fixture
+def browser_page(live_server: Any, records: dict[str, Any]) -> Any:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -44,11 +55,20 @@ def browser_page() -> Any:
             yield page
         finally:
             browser.close()
+    _wait_for_request_threads()
 
 
-def test_home_to_authorization_to_english(live_server: Any, dataset: dict[str, Any], browser_page: Any) -> None:
-    for i, number in enumerate(("32004", "31876", "31559")):
-        make_authorization(f"rl-{number}", dataset["peru"], dataset["usa"], approved_on=dt.date(2022 - i, 3, 1))
+def _wait_for_request_threads(timeout: float = 10.0) -> None:
+    """Let the live server's request threads end (and close their database connections) once the browser
+    has gone: otherwise PostgreSQL refuses to drop the test database while they are still connected."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not [t for t in threading.enumerate() if "process_request_thread" in t.name]:
+            return
+        time.sleep(0.05)
+
+
+def test_home_to_authorization_to_english(live_server: Any, browser_page: Any) -> None:
     shots = os.environ.get("VEEDURIA_SCREENSHOTS") == "1"
     if shots:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

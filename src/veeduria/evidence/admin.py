@@ -105,6 +105,12 @@ class RevisionedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def view_on_site(self, obj: Any) -> str | None:  # type: ignore[override]
+        """The record's public page ("view on site" button)."""
+        from veeduria.portal.display import record_url
+
+        return record_url(obj)
+
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if not _has_publication_status(self.model):

@@ -15,8 +15,7 @@ from django.db import transaction
 
 from veeduria.ingest.importers.errors import ImportFailed, RowError
 
-FORMATS: tuple[str, ...] = ("fmtrpt", "dmdc", "vine-sites", "mme", "foreignassistance", "congress-register",
-                            "dod-bsr")
+FORMATS: tuple[str, ...] = ("fmtrpt", "dmdc", "vine-sites", "mme", "foreignassistance", "congress-register", "dod-bsr")
 #: How many row errors the one-line message lists before "and N more".
 _LISTED_ERRORS = 3
 
@@ -62,8 +61,15 @@ def _module(fmt: str):  # type: ignore[no-untyped-def]
     return importlib.import_module(f"veeduria.ingest.importers.{fmt.replace('-', '_')}")
 
 
-def run_import(fmt: str, path: Path, *, country: str | None = None, skip_bad_rows: bool = False,
-               progress: bool | None = None, author: str = "import") -> ImportReport:
+def run_import(
+    fmt: str,
+    path: Path,
+    *,
+    country: str | None = None,
+    skip_bad_rows: bool = False,
+    progress: bool | None = None,
+    author: str = "import",
+) -> ImportReport:
     """Import one file of format ``fmt`` in one transaction; raise :class:`ImportFailed` (nothing written)
     if the file is structurally wrong or, unless ``skip_bad_rows``, if any row is bad."""
     from veeduria.ingest.importers import _store, manifest
@@ -76,12 +82,19 @@ def run_import(fmt: str, path: Path, *, country: str | None = None, skip_bad_row
             raise ImportFailed(f"--country {country!r}: expected an ISO 3166-1 alpha-3 code such as PER")
     report = ImportReport(0, 0, 0, [], [])
     ctx = _store.Context(
-        fmt=fmt, path=path, country=country, skip_bad_rows=skip_bad_rows, author=author, report=report,
-        progress=_store.Progress(f"{fmt} {path.name}", 0, False), source_info=manifest.source_info(fmt, path),
+        fmt=fmt,
+        path=path,
+        country=country,
+        skip_bad_rows=skip_bad_rows,
+        author=author,
+        report=report,
+        progress=_store.Progress(f"{fmt} {path.name}", 0, False),
+        source_info=manifest.source_info(fmt, path),
         progress_wanted=progress,
     )
     try:
         with transaction.atomic():
+            ctx.tune()
             module.run(ctx)
             if ctx.errors and not skip_bad_rows:
                 raise _Rejected
@@ -102,9 +115,9 @@ def _rejection(path: Path, errors: list[RowError]) -> str:
     first = errors[0]
     text = f"{path}, {first}"
     if len(errors) > 1:
-        more = ", ".join(str(e.line) for e in errors[1:_LISTED_ERRORS + 1])
-        extra = f" (and {len(errors) - 1} more bad rows, at lines {more}{', ...' if len(errors) > _LISTED_ERRORS + 1 else ''})"
-        text += extra
+        more = ", ".join(str(e.line) for e in errors[1 : _LISTED_ERRORS + 1])
+        ellipsis = ", ..." if len(errors) > _LISTED_ERRORS + 1 else ""
+        text += f" (and {len(errors) - 1} more bad rows, at lines {more}{ellipsis})"
     return text + "; nothing imported (--skip-bad-rows imports the other rows)"
 
 

@@ -32,6 +32,9 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value)), ""
     text = str(value).strip()
+    plain = text.lstrip("$").replace(",", "")
+    if plain.isdigit():  # fast path: "22660", "$22,660"
+        return Decimal(plain), ""
     if text == "$":
         return None, ""
     match = _NUMBER.match(text)
@@ -49,6 +52,8 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
 
 def count(value: Any, *, allow_residue: bool = False) -> tuple[int | None, str]:
     """A non-negative whole number."""
+    if type(value) is str and value.isdigit():  # fast path
+        return int(value), ""
     num, residue = number(value, allow_residue=allow_residue)
     if num is None:
         return None, residue

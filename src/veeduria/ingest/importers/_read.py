@@ -76,6 +76,8 @@ class Row:
         value = self.values.get(name)
         if value is None:
             return ""
+        if type(value) is str:
+            return value.strip() if value[:1].isspace() or value[-1:].isspace() else value
         return str(value).strip()
 
     def error(self, name: str, message: str) -> RowError:
@@ -143,7 +145,9 @@ def _check_bytes(path: Path) -> int:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise ImportFailed(f"{path}, line {lines + 1}, column 1: the file ends inside a UTF-8 character (truncated?)") from None
+            raise ImportFailed(
+                f"{path}, line {lines + 1}, column 1: the file ends inside a UTF-8 character (truncated?)"
+            ) from None
     if blank:
         raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
     return lines
@@ -160,7 +164,7 @@ def _position(chunk: bytes, index: int, lines: int, offset: int, last_line_start
 
 def _match_header(cells: list[str], sp: Spec) -> tuple[list[str | None], set[str]]:
     canonical = [sp.canonical(c) for c in cells]
-    return canonical, sp.required - {c for c in canonical if c}
+    return canonical, set(sp.required - {c for c in canonical if c})
 
 
 def read_csv(path: Path, sp: Spec) -> Table:
@@ -186,8 +190,8 @@ def read_csv(path: Path, sp: Spec) -> Table:
     for delimiter in (",", ";", "\t", "|"):
         if delimiter in sp.delimiters:
             continue
-        for i, line in enumerate(head):
-            _, missing = _match_header(line.rstrip("\r\n").split(delimiter), sp)
+        for i, raw_line in enumerate(head):
+            _, missing = _match_header(raw_line.rstrip("\r\n").split(delimiter), sp)
             if not missing:
                 expected = " or ".join(_DELIMITER_NAMES[d] for d in sp.delimiters)
                 raise ImportFailed(
@@ -195,11 +199,9 @@ def read_csv(path: Path, sp: Spec) -> Table:
                     f"expected {expected}"
                 )
     if best is not None and best[0] > 0:
-        _, line, _, cells, _, missing = best
+        line, cells, missing = best[1], best[3], best[5]
         names = ", ".join(sorted(sp.label(m) for m in missing))
-        raise ImportFailed(
-            f"{path}, line {line}, column {len(cells) + 1}: missing required column(s): {names}"
-        )
+        raise ImportFailed(f"{path}, line {line}, column {len(cells) + 1}: missing required column(s): {names}")
     raise ImportFailed(
         f"{path}, line 1, column 1: no header row with the required columns "
         f"({', '.join(sorted(sp.label(r) for r in sp.required))}) in the first {HEADER_SEARCH_ROWS} lines; "
@@ -207,16 +209,26 @@ def read_csv(path: Path, sp: Spec) -> Table:
     )
 
 
-def _open_csv(path: Path, sp: Spec, delimiter: str, header_line: int, cells: list[str],
-              canonical: list[str | None], lines: int) -> Table:
+def _open_csv(
+    path: Path, sp: Spec, delimiter: str, header_line: int, cells: list[str], canonical: list[str | None], lines: int
+) -> Table:
     unknown = [c.strip() for c, k in zip(cells, canonical, strict=True) if k is None and c.strip()]
     labels = {k: f"{c.strip()} ({i + 1})" for i, (c, k) in enumerate(zip(cells, canonical, strict=True)) if k}
-    return Table(path, header_line, canonical, [c.strip() for c in cells], unknown,
-                 _csv_rows(path, delimiter, header_line, canonical, labels), lines, delimiter)
+    return Table(
+        path,
+        header_line,
+        canonical,
+        [c.strip() for c in cells],
+        unknown,
+        _csv_rows(path, delimiter, header_line, canonical, labels),
+        lines,
+        delimiter,
+    )
 
 
-def _csv_rows(path: Path, delimiter: str, header_line: int, canonical: list[str | None],
-              labels: dict[str, str]) -> Iterator[Row]:
+def _csv_rows(
+    path: Path, delimiter: str, header_line: int, canonical: list[str | None], labels: dict[str, str]
+) -> Iterator[Row]:
     width = len(canonical)
     pairs = [(i, k) for i, k in enumerate(canonical) if k]
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -234,9 +246,11 @@ def _csv_rows(path: Path, delimiter: str, header_line: int, canonical: list[str 
                     what = "truncated row?" if len(cells) < width else "wrong delimiter or unquoted field?"
                     yield Row(line, {"__shape__": (len(cells), width, what)}, labels)
                     continue
-                yield Row(line, {k: cells[i] for i, k in pairs}, labels)
+                yield Row(line, {k: cells[i].strip() for i, k in pairs}, labels)
         except csv.Error as exc:
-            raise ImportFailed(f"{path}, line {reader.line_num}, column 1: malformed CSV ({exc}); truncated file?") from None
+            raise ImportFailed(
+                f"{path}, line {reader.line_num}, column 1: malformed CSV ({exc}); truncated file?"
+            ) from None
 
 
 def check_shape(row: Row) -> None:
@@ -257,7 +271,9 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc.__class__.__name__})") from None
+        raise ImportFailed(
+            f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc.__class__.__name__})"
+        ) from None
     except Exception as exc:  # openpyxl raises its own InvalidFileException
         raise ImportFailed(f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc})") from None
 
@@ -288,17 +304,28 @@ def read_sheet(path: Path, sheet: Any, sp: Spec) -> Table | None:
         if not missing:
             header_line = i + 1
             unknown = [t.strip() for t, k in zip(texts, canonical, strict=True) if k is None and t.strip()]
-            labels = {k: f"{t.strip()} ({column_letter(j)})" for j, (t, k) in
-                      enumerate(zip(texts, canonical, strict=True)) if k}
-            return Table(path, header_line, canonical, [t.strip() for t in texts], unknown,
-                         _sheet_rows(rows, header_line, canonical, labels), sheet.max_row or 0)
+            labels = {
+                k: f"{t.strip()} ({column_letter(j)})"
+                for j, (t, k) in enumerate(zip(texts, canonical, strict=True))
+                if k
+            }
+            return Table(
+                path,
+                header_line,
+                canonical,
+                [t.strip() for t in texts],
+                unknown,
+                _sheet_rows(rows, header_line, canonical, labels),
+                sheet.max_row or 0,
+            )
         if i >= HEADER_SEARCH_ROWS:
             return None
     return None
 
 
-def _sheet_rows(rows: Iterator[tuple[Any, ...]], header_line: int, canonical: list[str | None],
-                labels: dict[str, str]) -> Iterator[Row]:
+def _sheet_rows(
+    rows: Iterator[tuple[Any, ...]], header_line: int, canonical: list[str | None], labels: dict[str, str]
+) -> Iterator[Row]:
     pairs = [(i, k) for i, k in enumerate(canonical) if k]
     for line, cells in enumerate(rows, start=header_line + 1):
         if not any(c is not None and str(c).strip() for c in cells):

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from veeduria.ingest.importers import ImportReport
 
 CHUNK = 1000
+#: ``changes`` of a create revision written by an import (one shared object, serialised once per run)
+_CREATED: dict[str, Any] = {}
 _SKIP = {"created_at", "updated_at"}
 
 
@@ -119,6 +121,13 @@ class Context:
     def reason(self) -> str:
         return f"import {self.fmt} {self.path.name}"
 
+    def tune(self) -> None:
+        """A bigger page cache for SQLite during a bulk import (bounded: 64 MB), so that index inserts
+        into a large table do not thrash; PostgreSQL needs nothing."""
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -65536")
+
     # -- errors --------------------------------------------------------------------------------
     def row_error(self, err: RowError) -> None:
         self.errors.append(err)
@@ -134,9 +143,16 @@ class Context:
     def ensure_source(self, source_id: str) -> str:
         info = self.source_info
         values = {
-            "title": info.title[:500], "publisher": info.publisher[:300], "url": info.url,
-            "repository": info.repository[:300], "commit": info.commit[:64], "licence": info.licence[:200],
-            "notes": info.notes, "kind": info.kind, "language": info.language, "reliability": info.reliability,
+            "title": info.title[:500],
+            "publisher": info.publisher[:300],
+            "url": info.url,
+            "repository": info.repository[:300],
+            "commit": info.commit[:64],
+            "licence": info.licence[:200],
+            "notes": info.notes,
+            "kind": info.kind,
+            "language": info.language,
+            "reliability": info.reliability,
         }
         src = Source.objects.filter(pk=source_id).first()
         if src is None:
@@ -159,11 +175,18 @@ class Context:
             name_es, default_en = country_names(iso3)
             if name_es == iso3 and name_en:
                 name_es = name_en
-            country = Country.objects.create(id=iso3.lower(), iso3=iso3, name_es=name_es,
-                                             name_en=name_en if default_en == iso3 and name_en else default_en)
+            country = Country.objects.create(
+                id=iso3.lower(),
+                iso3=iso3,
+                name_es=name_es,
+                name_en=name_en if default_en == iso3 and name_en else default_en,
+            )
             Citation.objects.create(
-                content_type=ContentType.objects.get_for_model(Country), object_id=country.pk,
-                source_id=self.source_id, locator="", note="country named in the imported file",
+                content_type=ContentType.objects.get_for_model(Country),
+                object_id=country.pk,
+                source_id=self.source_id,
+                locator="",
+                note="country named in the imported file",
             )
             record_change(country, None, author=self.revision_author, reason=self.reason)
             existing = country.pk
@@ -183,7 +206,8 @@ class Pending:
     m2m: dict[str, list[str]]
 
 
-def _adapter(f: models.Field) -> Callable[[Any], Any]:
+def _adapter(f: models.Field) -> Callable[[Any], Any] | None:
+    """How a Python value of ``f`` is passed to the database driver (``None``: as it is)."""
     ops = connection.ops
     if isinstance(f, models.DateTimeField):
         return ops.adapt_datetimefield_value
@@ -193,7 +217,7 @@ def _adapter(f: models.Field) -> Callable[[Any], Any]:
         return lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
     if isinstance(f, models.JSONField):
         return lambda v: f.get_db_prep_value(v, connection)
-    return lambda v: v
+    return None
 
 
 class _Inserter:
@@ -203,21 +227,52 @@ class _Inserter:
         qn = connection.ops.quote_name
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         self.attnames = [f.attname for f in self.fields]
-        self.adapters = [_adapter(f) for f in self.fields]
-        cols = ", ".join(qn(f.column) for f in self.fields)
+        cols = ", ".join(qn(str(f.column)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"
-        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        self.defaults = [f.get_default() for f in self.fields]
+        #: (position, adapter, memo) for the columns whose values need adapting; dates and datetimes repeat a
+        #: lot in imported files, so their adapted values are memoised per run
+        self.adapted = [(i, fn, {}) for i, f in enumerate(self.fields) if (fn := _adapter(f)) is not None]
+        self.pairs = list(zip(self.attnames, self.defaults, strict=True))
 
     def run(self, rows: Iterable[dict[str, Any]]) -> None:
-        params = [
-            [adapt(row.get(name, self.defaults[name])) if name in row else adapt(self.defaults[name])
-             for name, adapt in zip(self.attnames, self.adapters, strict=True)]
-            for row in rows
-        ]
-        if params:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, params)
+        pairs = self.pairs
+        params = [[row.get(name, default) for name, default in pairs] for row in rows]
+        if not params:
+            return
+        for i, fn, memo in self.adapted:
+            for values in params:
+                value = values[i]
+                if value is None:
+                    continue
+                key = id(value) if value is _CREATED else value
+                try:
+                    values[i] = memo[key]
+                except (KeyError, TypeError):
+                    adapted = fn(value)
+                    try:
+                        if len(memo) < 100_000:
+                            memo[key] = adapted
+                    except TypeError:  # unhashable (JSON)
+                        pass
+                    values[i] = adapted
+        execute_many(self.sql, params)
+
+
+def execute_many(sql: str, params: list[Any]) -> None:
+    """``executemany`` on SQLite (one prepared statement, fast); ``COPY ... FROM STDIN`` on PostgreSQL, where
+    Django's client-side binding would otherwise send one statement per row."""
+    if not params:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, params)
+            return
+        head = sql.split(" VALUES ", 1)[0].replace("INSERT INTO", "COPY", 1)
+        with cursor.cursor.copy(f"{head} FROM STDIN") as copy:
+            for row in params:
+                copy.write_row(row)
 
 
 def inserter(model: type[models.Model], *, with_pk: bool = True) -> _Inserter:
@@ -233,9 +288,18 @@ class Writer:
     source-id prefix whose values win: records cited by such a source are only filled, not updated.
     """
 
-    def __init__(self, ctx: Context, model: type[Record], fields: Iterable[str], *, m2m: Iterable[str] = (),
-                 defer_to: str | None = None, chunk: int = CHUNK, m2m_union: bool = False,
-                 fill: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        model: type[Record],
+        fields: Iterable[str],
+        *,
+        m2m: Iterable[str] = (),
+        defer_to: str | None = None,
+        chunk: int = CHUNK,
+        m2m_union: bool = False,
+        fill: Iterable[str] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.model = model
         self.attnames = list(fields)
@@ -254,12 +318,14 @@ class Writer:
         self._insert = inserter(model)
         self._insert_citation = inserter(Citation, with_pk=False)
         self._insert_revision = inserter(Revision, with_pk=False)
-        self._through_inserters: dict[str, _Inserter] = {}
+        self._through_sqls: dict[str, str] = {}
+        self._reason: str | None = None
         self.written_ids: list[str] = []  # only kept when ``keep_ids`` (small imports)
         self.keep_ids = False
 
-    def add(self, pk: str, values: dict[str, Any], *, locator: str, note: str = "",
-            m2m: dict[str, list[str]] | None = None) -> None:
+    def add(
+        self, pk: str, values: dict[str, Any], *, locator: str, note: str = "", m2m: dict[str, list[str]] | None = None
+    ) -> None:
         if pk in self.pending:
             self.flush()
         self.pending[pk] = Pending(pk, values, locator[:200], note, m2m or {})
@@ -278,26 +344,37 @@ class Writer:
         now = ctx.now
         existing = {
             row[0]: dict(zip(self.attnames, row[1:], strict=True))
-            for row in self.model.objects.filter(pk__in=ids).values_list("pk", *self.attnames)
+            for row in self.model._default_manager.filter(pk__in=ids).values_list("pk", *self.attnames)
         }
         owned: set[str] = set()
         deferred: set[str] = set()
         citations: dict[str, tuple[int, str, str]] = {}
         if existing:
             ex_ids = list(existing)
-            owned = set(Revision.objects.filter(
-                content_type=ct, object_id__in=ex_ids, action=Revision.Action.CREATE,
-                author__endswith=f":{ctx.fmt}",
-            ).values_list("object_id", flat=True))
+            owned = set(
+                Revision.objects.filter(
+                    content_type=ct,
+                    object_id__in=ex_ids,
+                    action=Revision.Action.CREATE,
+                    author__endswith=f":{ctx.fmt}",
+                ).values_list("object_id", flat=True)
+            )
             if self.defer_to:
-                deferred = set(Citation.objects.filter(
-                    content_type=ct, object_id__in=ex_ids, source__id__startswith=self.defer_to,
-                ).values_list("object_id", flat=True))
-            for pk, oid, loc, note in Citation.objects.filter(
-                content_type=ct, object_id__in=ex_ids, source_id=ctx.source_id, field="",
+                deferred = set(
+                    Citation.objects.filter(
+                        content_type=ct,
+                        object_id__in=ex_ids,
+                        source__id__startswith=self.defer_to,
+                    ).values_list("object_id", flat=True)
+                )
+            for cpk, oid, loc, note in Citation.objects.filter(
+                content_type=ct,
+                object_id__in=ex_ids,
+                source_id=ctx.source_id,
+                field="",
             ).values_list("pk", "object_id", "locator", "note"):
-                citations.setdefault(oid, (pk, loc, note))
-        links = self._links(ids) if self.m2m else {}
+                citations.setdefault(oid, (cpk, loc, note))
+        links = self._links(list(existing)) if self.m2m and existing else {}
 
         creates: list[dict[str, Any]] = []
         new_citations: list[dict[str, Any]] = []
@@ -312,11 +389,9 @@ class Writer:
                 row["updated_at"] = now
                 creates.append(row)
                 new_citations.append(self._citation(pk, item))
-                changes = {names[k]: [None, plain(v)] for k, v in item.values.items() if not _empty(v)}
-                for name, targets in item.m2m.items():
-                    if targets:
-                        changes[name] = [None, sorted(targets)]
-                revisions.append(self._revision(pk, Revision.Action.CREATE, changes))
+                # a create revision says who, when and why (file and format); the values are the record
+                # itself and the cited row, so they are not copied into the revision (bulk imports)
+                revisions.append(self._revision(pk, Revision.Action.CREATE, _CREATED))
                 continue
             full = pk in owned and pk not in deferred
             changes = {}
@@ -343,7 +418,7 @@ class Writer:
             elif (cit[1], cit[2]) != (item.locator, item.note):
                 Citation.objects.filter(pk=cit[0]).update(locator=item.locator, note=item.note)
             if update:
-                self.model.objects.filter(pk=pk).update(**update, updated_at=now)
+                self.model._default_manager.filter(pk=pk).update(**update, updated_at=now)
             if changes:
                 revisions.append(self._revision(pk, Revision.Action.UPDATE, changes))
                 ctx.report.updated += 1
@@ -351,11 +426,14 @@ class Writer:
                 ctx.report.unchanged += 1
         self._insert.run(creates)
         for name in self.m2m:
-            through, src, dst = self._through(name)
-            rows = [{src: pk, dst: t} for pk, item in pending.items() if pk not in existing
-                    for t in sorted(set(item.m2m.get(name, ())))]
-            if rows:
-                self._through_inserters.setdefault(name, inserter(through, with_pk=False)).run(rows)
+            pairs = [
+                (pk, t)
+                for pk, item in pending.items()
+                if pk not in existing
+                for t in dict.fromkeys(item.m2m.get(name, ()))
+            ]
+            if pairs:
+                execute_many(self._through_sql(name), pairs)
         self._insert_citation.run(new_citations)
         self._insert_revision.run(revisions)
         ctx.report.created += len(creates)
@@ -363,28 +441,56 @@ class Writer:
             self.written_ids.extend(ids)
 
     def _citation(self, pk: str, item: Pending) -> dict[str, Any]:
-        return {"content_type_id": self.ct.pk, "object_id": pk, "field": "", "source_id": self.ctx.source_id,
-                "locator": item.locator, "quote": "", "note": item.note}
+        return {
+            "content_type_id": self.ct.pk,
+            "object_id": pk,
+            "field": "",
+            "source_id": self.ctx.source_id,
+            "locator": item.locator,
+            "quote": "",
+            "note": item.note,
+        }
 
     def _revision(self, pk: str, action: str, changes: dict[str, Any]) -> dict[str, Any]:
-        return {"content_type_id": self.ct.pk, "object_id": pk, "created_at": self.ctx.now,
-                "author": self.ctx.revision_author, "action": action, "changes": changes,
-                "reason": self.ctx.reason}
+        if self._reason is None:
+            self._reason = self.ctx.reason
+        return {
+            "content_type_id": self.ct.pk,
+            "object_id": pk,
+            "created_at": self.ctx.now,
+            "author": self.ctx.revision_author,
+            "action": action,
+            "changes": changes,
+            "reason": self._reason,
+        }
 
     # -- many-to-many ---------------------------------------------------------------------------
     def _through(self, name: str) -> tuple[type[models.Model], str, str]:
         m2m_field = self.model._meta.get_field(name)
         assert isinstance(m2m_field, models.ManyToManyField)
         through = m2m_field.remote_field.through
-        assert not isinstance(through, str)
+        assert through is not None and not isinstance(through, str)
         return through, f"{m2m_field.m2m_field_name()}_id", f"{m2m_field.m2m_reverse_field_name()}_id"
+
+    def _through_sql(self, name: str) -> str:
+        sql = self._through_sqls.get(name)
+        if sql is None:
+            through, src, dst = self._through(name)
+            qn = connection.ops.quote_name
+            meta = through._meta
+            sql = (
+                f"INSERT INTO {qn(meta.db_table)} ({qn(str(meta.get_field(src.removesuffix('_id')).column))}, "
+                f"{qn(str(meta.get_field(dst.removesuffix('_id')).column))}) VALUES (%s, %s)"
+            )
+            self._through_sqls[name] = sql
+        return sql
 
     def _links(self, ids: list[str]) -> dict[str, dict[str, set[str]]]:
         out: dict[str, dict[str, set[str]]] = {}
         for name in self.m2m:
             through, src, dst = self._through(name)
             found: dict[str, set[str]] = {}
-            for a, b in through.objects.filter(**{f"{src}__in": ids}).values_list(src, dst):
+            for a, b in through._default_manager.filter(**{f"{src}__in": ids}).values_list(src, dst):
                 found.setdefault(str(a), set()).add(str(b))
             out[name] = found
         return out
@@ -393,10 +499,10 @@ class Writer:
         through, src, dst = self._through(name)
         extra = current - wanted
         if extra:
-            through.objects.filter(**{src: pk, f"{dst}__in": list(extra)}).delete()
+            through._default_manager.filter(**{src: pk, f"{dst}__in": list(extra)}).delete()
         missing = wanted - current
         if missing:
-            through.objects.bulk_create([through(**{src: pk, dst: t}) for t in sorted(missing)])
+            through._default_manager.bulk_create([through(**{src: pk, dst: t}) for t in sorted(missing)])
 
 
 def write_report(ctx: Context, lines: list[str]) -> Path:
@@ -407,8 +513,7 @@ def write_report(ctx: Context, lines: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = ctx.now.strftime("%Y%m%dT%H%M%S")
     target = folder / f"import-{ctx.fmt}-{ctx.path.stem}-{stamp}.txt"
-    header = [f"# veeduria import {ctx.fmt} {ctx.path}", f"# {ctx.now.isoformat()}",
-              f"# {len(lines)} row(s) skipped:"]
+    header = [f"# veeduria import {ctx.fmt} {ctx.path}", f"# {ctx.now.isoformat()}", f"# {len(lines)} row(s) skipped:"]
     target.write_text("\n".join([*header, *lines]) + "\n", encoding="utf-8")
     return target
 

@@ -20,14 +20,36 @@ from veeduria.ingest.importers.errors import ImportFailed, RowError
 from veeduria.records.models import Authorization
 
 SPEC: Spec = spec(
-    {"NORMA": "kind", "NÚMERO": "number", "NUMERO": "number", "PROMULGACIÓN": "promulgated",
-     "PROMULGACION": "promulgated", "PUBLICACIÓN": "published", "PUBLICACION": "published",
-     "DENOMINACIÓN": "title", "DENOMINACION": "title", "OBSERVACIONES": "observations",
-     "ENLACES (3 tipos)": "url", "ENLACES": "url"},
+    {
+        "NORMA": "kind",
+        "NÚMERO": "number",
+        "NUMERO": "number",
+        "PROMULGACIÓN": "promulgated",
+        "PROMULGACION": "promulgated",
+        "PUBLICACIÓN": "published",
+        "PUBLICACION": "published",
+        "DENOMINACIÓN": "title",
+        "DENOMINACION": "title",
+        "OBSERVACIONES": "observations",
+        "ENLACES (3 tipos)": "url",
+        "ENLACES": "url",
+    },
     {"kind", "number", "title"},
 )
-FIELDS = ("instrument_type", "number", "title_es", "host_country_id", "promulgated_on", "published_on",
-          "published_precision", "official_url", "limits_known", "notes_es", "notes_en", "reliability")
+FIELDS = (
+    "instrument_type",
+    "number",
+    "title_es",
+    "host_country_id",
+    "promulgated_on",
+    "published_on",
+    "published_precision",
+    "official_url",
+    "limits_known",
+    "notes_es",
+    "notes_en",
+    "reliability",
+)
 DEFAULT_COUNTRY = "PER"
 
 # ------------------------------------------------------------------------------------ selection rules
@@ -121,8 +143,10 @@ def run(ctx: Context) -> None:
         if table is not None:
             break
     if table is None:
-        raise ImportFailed(f"{ctx.path}, line 1, column A: no sheet has the register's header row "
-                           f"(NORMA, NÚMERO, DENOMINACIÓN) in its first rows")
+        raise ImportFailed(
+            f"{ctx.path}, line 1, column A: no sheet has the register's header row "
+            f"(NORMA, NÚMERO, DENOMINACIÓN) in its first rows"
+        )
     ctx.report.unknown_columns = table.unknown
     ctx.ensure_source(f"congress-register-{P.slug(ctx.path.stem)}"[:120])
     progress = ctx.start_progress(table.line_estimate)
@@ -159,9 +183,13 @@ def run(ctx: Context) -> None:
     referenced = {f"rl-{r}" for c in chosen for r in c.verdict.references}
     known = selected_ids | set(Authorization.objects.filter(pk__in=referenced).values_list("pk", flat=True))
     # on curated records only empty facts are filled in; notes and limits_known describe register-only records
-    writer = Writer(ctx, Authorization, FIELDS, m2m=("foreign_countries", "modifies"),
-                    fill=("number", "title_es", "promulgated_on", "published_on", "official_url",
-                          "foreign_countries", "modifies"))
+    writer = Writer(
+        ctx,
+        Authorization,
+        FIELDS,
+        m2m=("foreign_countries", "modifies"),
+        fill=("number", "title_es", "promulgated_on", "published_on", "official_url", "foreign_countries", "modifies"),
+    )
     for cand, promulgated, published in valid:
         url = cand.row.text("url")
         if url and not re.match(r"https?://", url):
@@ -172,15 +200,26 @@ def run(ctx: Context) -> None:
         if missing:
             note += f"; modifies RL {', '.join(missing)} (not in the register selection nor in the database)"
         countries = [ctx.country_id(iso) for iso in foreign_countries(cand.title)]
-        writer.add(f"rl-{cand.number}", {
-            "instrument_type": "rl", "number": cand.number, "title_es": cand.title[:600], "host_country_id": host,
-            "promulgated_on": promulgated, "published_on": published,
-            "published_precision": "day" if published else "unknown", "official_url": url[:500],
-            "limits_known": False,
-            "notes_es": "Conocida solo por su título en el registro de normas del Congreso: los límites "
-                        "(personal, fechas, lugares, armas) se desconocen hasta leer el anexo.",
-            "notes_en": "Known only from its title in the Congress register of norms: limits (personnel, "
-                        "dates, places, weapons) are unknown until the annex is read.",
-            "reliability": "confirmed",
-        }, locator=f"row {cand.row.line}", note=note, m2m={"foreign_countries": countries, "modifies": modifies})
+        writer.add(
+            f"rl-{cand.number}",
+            {
+                "instrument_type": "rl",
+                "number": cand.number,
+                "title_es": cand.title[:600],
+                "host_country_id": host,
+                "promulgated_on": promulgated,
+                "published_on": published,
+                "published_precision": "day" if published else "unknown",
+                "official_url": url[:500],
+                "limits_known": False,
+                "notes_es": "Conocida solo por su título en el registro de normas del Congreso: los límites "
+                "(personal, fechas, lugares, armas) se desconocen hasta leer el anexo.",
+                "notes_en": "Known only from its title in the Congress register of norms: limits (personnel, "
+                "dates, places, weapons) are unknown until the annex is read.",
+                "reliability": "confirmed",
+            },
+            locator=f"row {cand.row.line}",
+            note=note,
+            m2m={"foreign_countries": countries, "modifies": modifies},
+        )
     writer.flush()

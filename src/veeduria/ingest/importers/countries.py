@@ -7,9 +7,20 @@ from veeduria.ingest.importers._read import fold
 
 #: iso3: (gwcode, name_es, name_en, other spellings)
 COUNTRIES: dict[str, tuple[int | None, str, str, tuple[str, ...]]] = {
-    "USA": (2, "Estados Unidos", "United States",
-            ("United States of America", "Estados Unidos de América", "Estados Unidos de Norteamérica",
-             "estadounidense", "estadounidenses", "norteamericano", "norteamericanos")),
+    "USA": (
+        2,
+        "Estados Unidos",
+        "United States",
+        (
+            "United States of America",
+            "Estados Unidos de América",
+            "Estados Unidos de Norteamérica",
+            "estadounidense",
+            "estadounidenses",
+            "norteamericano",
+            "norteamericanos",
+        ),
+    ),
     "CAN": (20, "Canadá", "Canada", ("canadiense",)),
     "BHS": (31, "Bahamas", "Bahamas", ()),
     "CUB": (40, "Cuba", "Cuba", ()),
@@ -21,8 +32,12 @@ COUNTRIES: dict[str, tuple[int | None, str, str, tuple[str, ...]]] = {
     "DMA": (54, "Dominica", "Dominica", ()),
     "GRD": (55, "Granada", "Grenada", ()),
     "LCA": (56, "Santa Lucía", "Saint Lucia", ("St. Lucia",)),
-    "VCT": (57, "San Vicente y las Granadinas", "Saint Vincent and the Grenadines",
-            ("St. Vincent & Grenadines", "St. Vincent and the Grenadines")),
+    "VCT": (
+        57,
+        "San Vicente y las Granadinas",
+        "Saint Vincent and the Grenadines",
+        ("St. Vincent & Grenadines", "St. Vincent and the Grenadines"),
+    ),
     "ATG": (58, "Antigua y Barbuda", "Antigua and Barbuda", ("Antigua & Barbuda",)),
     "KNA": (60, "San Cristóbal y Nieves", "Saint Kitts and Nevis", ("St. Kitts & Nevis", "St. Kitts and Nevis")),
     "MEX": (70, "México", "Mexico", ("Estados Unidos Mexicanos", "mexicano", "mexicana")),
@@ -90,7 +105,11 @@ def names(iso3: str) -> tuple[str, str]:
 
 #: Spanish spellings to look for in titles, longest first (so "Estados Unidos Mexicanos" wins over "Estados Unidos").
 TITLE_NAMES: list[tuple[str, str]] = sorted(
-    ((fold(n), iso) for iso, (_gw, es, _en, others) in COUNTRIES.items() for n in (es, *others)
-     if iso != "PER" and len(n) > 3),
+    (
+        (fold(n), iso)
+        for iso, (_gw, es, _en, others) in COUNTRIES.items()
+        for n in (es, *others)
+        if iso != "PER" and len(n) > 3
+    ),
     key=lambda p: -len(p[0]),
 )

@@ -21,16 +21,27 @@ from veeduria.records.models import PersonnelCount
 
 #: harmonised column → (service, category)
 HARMONISED = {
-    "troops_ad": ("total", "active_duty"), "army_ad": ("army", "active_duty"), "navy_ad": ("navy", "active_duty"),
-    "air_force_ad": ("air_force", "active_duty"), "marine_corps_ad": ("marine_corps", "active_duty"),
-    "coast_guard_ad": ("coast_guard", "active_duty"), "space_force_ad": ("space_force", "active_duty"),
-    "army_national_guard": ("army_national_guard", "reserve"), "air_national_guard": ("air_national_guard", "reserve"),
-    "army_reserve": ("army", "reserve"), "navy_reserve": ("navy", "reserve"),
-    "marine_corps_reserve": ("marine_corps", "reserve"), "air_force_reserve": ("air_force", "reserve"),
-    "coast_guard_reserve": ("coast_guard", "reserve"), "total_selected_reserve": ("total", "reserve"),
-    "army_civilian": ("army", "civilian"), "navy_civilian": ("navy", "civilian"),
-    "marine_corps_civilian": ("marine_corps", "civilian"), "air_force_civilian": ("air_force", "civilian"),
-    "dod_civilian": ("dod", "civilian"), "total_civilian": ("total", "civilian"),
+    "troops_ad": ("total", "active_duty"),
+    "army_ad": ("army", "active_duty"),
+    "navy_ad": ("navy", "active_duty"),
+    "air_force_ad": ("air_force", "active_duty"),
+    "marine_corps_ad": ("marine_corps", "active_duty"),
+    "coast_guard_ad": ("coast_guard", "active_duty"),
+    "space_force_ad": ("space_force", "active_duty"),
+    "army_national_guard": ("army_national_guard", "reserve"),
+    "air_national_guard": ("air_national_guard", "reserve"),
+    "army_reserve": ("army", "reserve"),
+    "navy_reserve": ("navy", "reserve"),
+    "marine_corps_reserve": ("marine_corps", "reserve"),
+    "air_force_reserve": ("air_force", "reserve"),
+    "coast_guard_reserve": ("coast_guard", "reserve"),
+    "total_selected_reserve": ("total", "reserve"),
+    "army_civilian": ("army", "civilian"),
+    "navy_civilian": ("navy", "civilian"),
+    "marine_corps_civilian": ("marine_corps", "civilian"),
+    "air_force_civilian": ("air_force", "civilian"),
+    "dod_civilian": ("dod", "civilian"),
+    "total_civilian": ("total", "civilian"),
 }
 #: raw report field → (service, category, harmonised column it replaces)
 RAW = {
@@ -58,22 +69,68 @@ RAW = {
     "Grand Total": ("all", "all", ""),
 }
 #: columns known and deliberately not imported (older report layouts, identifiers, derived values)
-OTHER = ["countryname", "ccode", "region", "quarter", "source", "Location", "Macro Location", "year_quarter",
-         "troops_all", "Total", "Total Ashore", "Total Afloat", "Army Total", "Navy Ashore",
-         "Navy Temporary Ashore", "Navy Other", "Marine Corps Ashore", "Marine Corps Afloat", "Air Force Total",
-         "Navy Afloat", "Navy Total", "Marine Corps Total"]
+OTHER = [
+    "countryname",
+    "ccode",
+    "region",
+    "quarter",
+    "source",
+    "Location",
+    "Macro Location",
+    "year_quarter",
+    "troops_all",
+    "Total",
+    "Total Ashore",
+    "Total Afloat",
+    "Army Total",
+    "Navy Ashore",
+    "Navy Temporary Ashore",
+    "Navy Other",
+    "Marine Corps Ashore",
+    "Marine Corps Afloat",
+    "Air Force Total",
+    "Navy Afloat",
+    "Navy Total",
+    "Marine Corps Total",
+]
 _COLUMNS = {"iso3c": "iso3", "year": "year", "month": "month"}
 _COLUMNS.update({k: k for k in HARMONISED})
 _COLUMNS.update({k: "raw:" + k for k in RAW})
 _COLUMNS.update({k: "other:" + k for k in OTHER})
 SPEC = spec(_COLUMNS, {"iso3", "year", "troops_ad"})
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-SERVICE_ES = {"total": "total", "army": "Ejército", "navy": "Armada", "air_force": "Fuerza Aérea",
-              "marine_corps": "Infantería de Marina", "coast_guard": "Guardia Costera",
-              "space_force": "Fuerza Espacial", "army_national_guard": "Guardia Nacional del Ejército",
-              "air_national_guard": "Guardia Nacional Aérea", "dod": "Departamento de Defensa", "all": "todo el personal"}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+SERVICE_ES = {
+    "total": "total",
+    "army": "Ejército",
+    "navy": "Armada",
+    "air_force": "Fuerza Aérea",
+    "marine_corps": "Infantería de Marina",
+    "coast_guard": "Guardia Costera",
+    "space_force": "Fuerza Espacial",
+    "army_national_guard": "Guardia Nacional del Ejército",
+    "air_national_guard": "Guardia Nacional Aérea",
+    "dod": "Departamento de Defensa",
+    "all": "todo el personal",
+}
 CATEGORY_ES = {"active_duty": "servicio activo", "reserve": "reserva", "civilian": "civiles", "all": "total general"}
 FIELDS = ("host_country_id", "sending_country_id", "year", "month", "service", "category", "count", "reliability")
 
@@ -114,8 +171,16 @@ def run(ctx: Context) -> None:
         when = f"{year}-{month:02d}" if month else str(year)
         for (service, category), (value, note) in counts.items():
             pk = f"dmdc-{iso3.lower()}-{when}-{service.replace('_', '-')}-{category.replace('_', '-')}"
-            values = {"host_country_id": host, "sending_country_id": usa, "year": year, "month": month,
-                      "service": service, "category": category, "count": value, "reliability": "confirmed"}
+            values = {
+                "host_country_id": host,
+                "sending_country_id": usa,
+                "year": year,
+                "month": month,
+                "service": service,
+                "category": category,
+                "count": value,
+                "reliability": "confirmed",
+            }
             writer.add(pk, values, locator=f"row {row.line}", note=note)
     writer.flush()
     ctx.report.notes.append(f"layout: {layout}")
@@ -154,8 +219,10 @@ def _counts(row: Row, layout: str, present: set[str]) -> dict[tuple[str, str], t
             if value is not None:
                 note = ""
                 if column == "navy_ad":
-                    note = ("harmonised navy_ad from troopdata; known to be 0 where the raw DMDC field "
-                            "'Navy Active Duty' is not (a reports-file value, when imported, takes precedence)")
+                    note = (
+                        "harmonised navy_ad from troopdata; known to be 0 where the raw DMDC field "
+                        "'Navy Active Duty' is not (a reports-file value, when imported, takes precedence)"
+                    )
                 out[key] = (value, note)
     if layout == "reports":
         for raw, (service, category, harmonised) in RAW.items():

@@ -20,16 +20,27 @@ from veeduria.ingest.importers.errors import ImportFailed, RowError
 from veeduria.records.models import Facility, FacilityListing
 
 _COMMON = {
-    "Country/State": "where", "Component": "component", "Name Nearest City": "city",
-    "Building Owned SqFt": "sqft_owned", "Buildings Owned SqFt": "sqft_owned", "Owned Bldgs SqFt": "sqft_owned",
-    "Bldgs Leased SqFt": "sqft_leased", "Leased Bldgs SqFt": "sqft_leased",
-    "Bldgs Other SqFt": "sqft_other", "Acres Owned": "acres_owned", "Total Acres": "acres",
-    "Building Owned": "buildings_owned", "Buildings Owned": "buildings_owned",
+    "Country/State": "where",
+    "Component": "component",
+    "Name Nearest City": "city",
+    "Building Owned SqFt": "sqft_owned",
+    "Buildings Owned SqFt": "sqft_owned",
+    "Owned Bldgs SqFt": "sqft_owned",
+    "Bldgs Leased SqFt": "sqft_leased",
+    "Leased Bldgs SqFt": "sqft_leased",
+    "Bldgs Other SqFt": "sqft_other",
+    "Acres Owned": "acres_owned",
+    "Total Acres": "acres",
+    "Building Owned": "buildings_owned",
+    "Buildings Owned": "buildings_owned",
     "Count Building Owned": "buildings_owned",
     "Count Bldgs Owned": "buildings_owned",
-    "Bldgs Leased": "buildings_leased", "Count Bldgs Leased": "buildings_leased",
-    "Bldgs Other": "buildings_other", "Count Bldgs Other": "buildings_other",
-    "Plant Replacement Value ($M)": "prv", "Plant Replacement Value State ($M)": "prv",
+    "Bldgs Leased": "buildings_leased",
+    "Count Bldgs Leased": "buildings_leased",
+    "Bldgs Other": "buildings_other",
+    "Count Bldgs Other": "buildings_other",
+    "Plant Replacement Value ($M)": "prv",
+    "Plant Replacement Value State ($M)": "prv",
 }
 MAIN = spec({**_COMMON, "Site": "site"}, {"where", "site", "buildings_owned", "prv"})
 OTHER = spec({**_COMMON, "Number Of Sites": "site_count"}, {"where", "site_count", "buildings_owned", "prv"})
@@ -38,16 +49,52 @@ OTHER = spec({**_COMMON, "Number Of Sites": "site_count"}, {"where", "site_count
 #: exists) – the same site under the names of several editions ("Naval Medical Research Center Det" in FY2019,
 #: "NAVMEDRSCHU SIX LIMA PE" in FY2024). The first existing id wins; otherwise the first id is created.
 SITE_ALIASES: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = (
-    (re.compile(r"NAVAL MEDICAL RESEARCH|NAVMEDRSCHU|\bNAMRU\b"), ("namru-south", "namru-south-callao"),
-     "NAMRU SOUTH (Naval Medical Research Unit SOUTH)"),
+    (
+        re.compile(r"NAVAL MEDICAL RESEARCH|NAVMEDRSCHU|\bNAMRU\b"),
+        ("namru-south", "namru-south-callao"),
+        "NAMRU SOUTH (Naval Medical Research Unit SOUTH)",
+    ),
 )
-INTEGER_FIELDS = ("buildings_owned", "sqft_owned", "buildings_leased", "sqft_leased", "buildings_other",
-                  "sqft_other", "site_count")
-FIELDS = ("facility_id", "country_id", "edition", "site_name", "component", "nearest_city", "aggregated",
-          "site_count", "buildings_owned", "sqft_owned", "buildings_leased", "sqft_leased", "buildings_other",
-          "sqft_other", "acres", "replacement_value_musd", "notes_es", "notes_en", "reliability")
-FACILITY_FIELDS = ("name_es", "name_en", "kind", "country_id", "locality", "description_es", "description_en",
-                   "reliability")
+INTEGER_FIELDS = (
+    "buildings_owned",
+    "sqft_owned",
+    "buildings_leased",
+    "sqft_leased",
+    "buildings_other",
+    "sqft_other",
+    "site_count",
+)
+FIELDS = (
+    "facility_id",
+    "country_id",
+    "edition",
+    "site_name",
+    "component",
+    "nearest_city",
+    "aggregated",
+    "site_count",
+    "buildings_owned",
+    "sqft_owned",
+    "buildings_leased",
+    "sqft_leased",
+    "buildings_other",
+    "sqft_other",
+    "acres",
+    "replacement_value_musd",
+    "notes_es",
+    "notes_en",
+    "reliability",
+)
+FACILITY_FIELDS = (
+    "name_es",
+    "name_en",
+    "kind",
+    "country_id",
+    "locality",
+    "description_es",
+    "description_en",
+    "reliability",
+)
 _FORMULA_REF = re.compile(r"^=\+?([A-Z]{1,3}\d+(?:\s*\+\s*[A-Z]{1,3}\d+)*)$")
 _FORMULA_SUM = re.compile(r"^=SUM\(([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\)$", re.I)
 
@@ -64,8 +111,9 @@ def edition_of(ctx: Context, titles: list[str]) -> str:
         match = re.search(r"AS OF .*?(\d{4})", text.upper())
         if match:
             return f"FY{match.group(1)}"
-    raise ImportFailed(f"{ctx.path}, line 1, column A: cannot tell the edition (no 'FYxx Baseline' title, "
-                       "no FYyyyy in the file name)")
+    raise ImportFailed(
+        f"{ctx.path}, line 1, column A: cannot tell the edition (no 'FYxx Baseline' title, no FYyyyy in the file name)"
+    )
 
 
 class _Formulas:
@@ -99,8 +147,10 @@ class _Formulas:
         else:
             match = _FORMULA_SUM.match(text)
             if not match or match.group(1).upper() != match.group(3).upper():
-                raise ImportFailed(f"{self.ctx.path}, sheet {sheet}, cell {ref}: formula {text} has no cached "
-                                   "value and is not a simple sum")
+                raise ImportFailed(
+                    f"{self.ctx.path}, sheet {sheet}, cell {ref}: formula {text} has no cached "
+                    "value and is not a simple sum"
+                )
             col = match.group(1).upper()
             refs = [f"{col}{r}" for r in range(int(match.group(2)), int(match.group(4)) + 1)]
         total = Decimal(0)
@@ -125,8 +175,10 @@ def run(ctx: Context) -> None:
                 found.append((sheet.title, table, aggregated))
                 break
     if not any(not agg for _t, _tab, agg in found):
-        raise ImportFailed(f"{ctx.path}, line 1, column A: no sheet with the main report's columns "
-                           "(Country/State, Site, Building Owned, Plant Replacement Value)")
+        raise ImportFailed(
+            f"{ctx.path}, line 1, column A: no sheet with the main report's columns "
+            "(Country/State, Site, Building Owned, Plant Replacement Value)"
+        )
     edition = edition_of(ctx, titles)
     unknown: list[str] = []
     for _title, table, _agg in found:
@@ -156,26 +208,41 @@ def run(ctx: Context) -> None:
             if not aggregated:
                 facility_id, facility_name, is_new = _facility(iso3, site)
                 if is_new:
-                    facilities.add(facility_id, {
-                        "name_es": facility_name, "name_en": facility_name,
-                        "kind": "laboratory" if facility_id == "namru-south" else "other", "country_id": country,
-                        "locality": row.text("city").title(),
-                        "description_es": "Sitio del Departamento de Defensa de EE. UU. listado en el Base "
-                                          "Structure Report.",
-                        "description_en": "US Department of Defense site listed in the Base Structure Report.",
-                        "reliability": "confirmed",
-                    }, locator=f"{title}, row {row.line}")
-            key = "other-sites" if aggregated else next(
-                (c[0] for p, c, _n in SITE_ALIASES if p.search(fold(site))), facility_id or P.slug(site))
+                    facilities.add(
+                        facility_id,
+                        {
+                            "name_es": facility_name,
+                            "name_en": facility_name,
+                            "kind": "laboratory" if facility_id == "namru-south" else "other",
+                            "country_id": country,
+                            "locality": row.text("city").title(),
+                            "description_es": "Sitio del Departamento de Defensa de EE. UU. listado en el Base "
+                            "Structure Report.",
+                            "description_en": "US Department of Defense site listed in the Base Structure Report.",
+                            "reliability": "confirmed",
+                        },
+                        locator=f"{title}, row {row.line}",
+                    )
+            key = (
+                "other-sites"
+                if aggregated
+                else next((c[0] for p, c, _n in SITE_ALIASES if p.search(fold(site))), facility_id or P.slug(site))
+            )
             if facility_id and facility_id.startswith(f"bsr-{iso3.lower()}-"):
                 key = facility_id.removeprefix(f"bsr-{iso3.lower()}-")
             listing_id = f"bsr-{edition.lower()}-{iso3.lower()}-{key}"[:120]
-            values.update({
-                "facility_id": facility_id, "country_id": country, "edition": edition, "site_name": site[:300],
-                "aggregated": aggregated, "reliability": "confirmed",
-                "notes_es": ("Sitios menores agregados por país («Other Sites»)." if aggregated else ""),
-                "notes_en": ("Smaller sites aggregated per country (\"Other Sites\")." if aggregated else ""),
-            })
+            values.update(
+                {
+                    "facility_id": facility_id,
+                    "country_id": country,
+                    "edition": edition,
+                    "site_name": site[:300],
+                    "aggregated": aggregated,
+                    "reliability": "confirmed",
+                    "notes_es": ("Sitios menores agregados por país («Other Sites»)." if aggregated else ""),
+                    "notes_en": ('Smaller sites aggregated per country ("Other Sites").' if aggregated else ""),
+                }
+            )
             listings.add(listing_id, values, locator=f"{edition}, sheet {title}, row {row.line}")
     facilities.flush()
     listings.flush()

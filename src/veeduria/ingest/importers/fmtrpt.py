@@ -20,21 +20,56 @@ from veeduria.records.models import Activity
 
 SPEC = spec(
     {
-        "report_fy": "report_fy", "program": "program", "course_title": "course", "us_unit": "us_unit",
-        "student_unit": "student_unit", "location": "location", "start_date": "start", "end_date": "end",
-        "start_date_fixed": "start_fixed", "end_date_fixed": "end_fixed", "quantity": "quantity",
-        "total_cost": "cost", "page_number": "page", "source_path": "source_path",
-        "source_commit": "source_commit", "source_uuid": "uuid", "group": "group", "country": "country_name",
-        "iso_3166_1": "iso3", "source_url": "source_url", "row_status": "row_status",
-        "date_first_seen": "first_seen", "date_scraped": "scraped",
+        "report_fy": "report_fy",
+        "program": "program",
+        "course_title": "course",
+        "us_unit": "us_unit",
+        "student_unit": "student_unit",
+        "location": "location",
+        "start_date": "start",
+        "end_date": "end",
+        "start_date_fixed": "start_fixed",
+        "end_date_fixed": "end_fixed",
+        "quantity": "quantity",
+        "total_cost": "cost",
+        "page_number": "page",
+        "source_path": "source_path",
+        "source_commit": "source_commit",
+        "source_uuid": "uuid",
+        "group": "group",
+        "country": "country_name",
+        "iso_3166_1": "iso3",
+        "source_url": "source_url",
+        "row_status": "row_status",
+        "date_first_seen": "first_seen",
+        "date_scraped": "scraped",
     },
     {"program", "course", "quantity", "cost"},
     delimiters=(",", "\t"),
 )
 
-FIELDS = ("kind", "name_es", "name_en", "description_es", "description_en", "host_country_id", "start_date",
-          "start_precision", "end_date", "end_precision", "place", "place_precision", "personnel_best",
-          "program", "provider_unit", "recipient_unit", "cost", "currency", "fiscal_year", "reliability")
+FIELDS = (
+    "kind",
+    "name_es",
+    "name_en",
+    "description_es",
+    "description_en",
+    "host_country_id",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "place",
+    "place_precision",
+    "personnel_best",
+    "program",
+    "provider_unit",
+    "recipient_unit",
+    "cost",
+    "currency",
+    "fiscal_year",
+    "reliability",
+)
 
 #: (pattern on the folded program label, normalised program); first match wins.
 PROGRAMS: tuple[tuple[str, str], ...] = (
@@ -64,6 +99,13 @@ _TWO_DATES = re.compile(r"^(\d{1,2}/\d{1,2}/\d{2,4})\s+(\d{1,2}/\d{1,2}/\d{2,4})
 _DATE_RESIDUE = re.compile(r"^[\d/\s]+$")
 
 
+@lru_cache(maxsize=256)
+def _report_years(text: str) -> tuple[str, str] | None:
+    """``'2019_2020'`` or ``'FY2019-2020'`` → ``('2019', '2020')``."""
+    match = _REPORT_FY.search(text) if text else None
+    return (match.group(1), match.group(2)) if match else None
+
+
 @lru_cache(maxsize=4096)
 def normalise_program(label: str) -> tuple[str, str]:
     """``'IMET-1 - Fiscal Year 2010 Department of State Training'`` → ``('IMET', '2010')``."""
@@ -82,10 +124,16 @@ def normalise_program(label: str) -> tuple[str, str]:
 
 def _date(row: Row, raw_name: str, fixed_name: str, notes: list[str]) -> tuple[Any, Any]:
     """(date, second date spilled into the same cell, if any)."""
-    fixed = row.text(fixed_name)
-    raw = fixed or row.text(raw_name)
+    get = row.values.get
+    fixed = get(fixed_name) or ""
+    raw = fixed or get(raw_name) or ""
     if not raw:
         return None, None
+    if "/" in raw and " " not in raw:
+        try:
+            return P.us_date(raw), None
+        except ValueError as exc:
+            raise row.error(fixed_name if fixed else raw_name, str(exc)) from None
     match = _TWO_DATES.match(raw)
     if match:
         notes.append(f"{raw_name} '{raw}' holds two dates (scrape artefact)")
@@ -147,8 +195,9 @@ def run(ctx: Context) -> None:
             if ctx.country and iso3 != ctx.country:
                 ctx.report.filtered += 1
                 continue
-            if not row.text("course") and not any(row.text(k) for k in ("us_unit", "student_unit", "location",
-                                                                          "start", "end")):
+            if not row.text("course") and not any(
+                row.text(k) for k in ("us_unit", "student_unit", "location", "start", "end")
+            ):
                 ctx.report.filtered += 1  # a program total row (only program, quantity and cost)
                 continue
             item = _record(ctx, row, iso3)
@@ -158,7 +207,7 @@ def run(ctx: Context) -> None:
         if ctx.failed:
             continue
         pk, values, locator, note, key = item
-        report_group = row.text("report_fy") + "|" + row.text("group") + "|" + iso3
+        report_group = f"{row.values.get('report_fy')}|{row.values.get('group')}|{iso3}"
         if report_group != group:  # occurrence counters are kept per report year (bounded memory)
             group, seen = report_group, {}
         occurrence = seen.get(key, 0) + 1
@@ -171,17 +220,18 @@ def run(ctx: Context) -> None:
 
 def _record(ctx: Context, row: Row, iso3: str) -> tuple[str, dict[str, Any], str, str, str]:
     notes: list[str] = []
-    program_label = row.text("program")
-    course = row.text("course")
+    get = row.values.get  # CSV values: strings, already stripped
+    program_label = get("program") or ""
+    course = get("course") or ""
     if not program_label:
         raise row.error("program", "empty program")
     if not course:
         raise row.error("course", "empty course title")
     program, fy = normalise_program(program_label)
-    report_fy = row.text("report_fy") or row.text("group")
-    rmatch = _REPORT_FY.search(report_fy) if report_fy else None
-    if not fy and rmatch:
-        fy = rmatch.group(1)
+    report_fy = get("report_fy") or get("group") or ""
+    report_years = _report_years(report_fy)
+    if not fy and report_years:
+        fy = report_years[0]
     start, spilled_end = _date(row, "start", "start_fixed", notes)
     end, _ = _date(row, "end", "end_fixed", notes)
     if end is None and spilled_end is not None:
@@ -207,42 +257,59 @@ def _record(ctx: Context, row: Row, iso3: str) -> tuple[str, dict[str, Any], str
     if cost is not None and cost < 0:
         raise row.error("cost", f"negative cost {row.text('cost')!r}")
     country_id = ctx.country_id(iso3)
-    us_unit, student_unit, location = row.text("us_unit"), row.text("student_unit"), row.text("location")
-    page = row.text("page")
+    us_unit, student_unit, location = get("us_unit") or "", get("student_unit") or "", get("location") or ""
+    page = get("page") or ""
     if not page:
-        pmatch = re.search(r"page[=_ ]?(\d+)", row.text("source_url"), re.I)
+        pmatch = re.search(r"page[=_ ]?(\d+)", get("source_url") or "", re.I)
         page = pmatch.group(1) if pmatch else ""
-    report_label = f"{rmatch.group(1)}-{rmatch.group(2)}" if rmatch else (report_fy or fy)
-    locator = ", ".join(x for x in (f"report FY{report_label}" if report_label else "",
-                                    f"p. {page}" if page else "", f"row {row.line}") if x)
+    report_label = "-".join(report_years) if report_years else (report_fy or fy)
+    locator = ", ".join(
+        x
+        for x in (f"report FY{report_label}" if report_label else "", f"p. {page}" if page else "", f"row {row.line}")
+        if x
+    )
     fy_label = f" {fy}" if fy else ""
     name_es = f"Curso «{course}» ({program}, AF{fy_label})" if fy else f"Curso «{course}» ({program})"
     name_en = f"Course “{course}” ({program}, FY{fy_label})" if fy else f"Course “{course}” ({program})"
-    details_es = [f"Entrenamiento militar de EE. UU. registrado en el Foreign Military Training Report; "
-                  f"programa según el informe: «{program_label}»."]
-    details_en = [f"US military training listed in the Foreign Military Training Report; "
-                  f"program as reported: “{program_label}”."]
+    details_es = [
+        f"Entrenamiento militar de EE. UU. registrado en el Foreign Military Training Report; "
+        f"programa según el informe: «{program_label}»."
+    ]
+    details_en = [
+        f"US military training listed in the Foreign Military Training Report; program as reported: “{program_label}”."
+    ]
     if notes:
         details_es.append("Notas de lectura: " + "; ".join(notes) + ".")
         details_en.append("Reading notes: " + "; ".join(notes) + ".")
     values = {
         "kind": "training",
-        "name_es": name_es[:500], "name_en": name_en[:500],
-        "description_es": " ".join(details_es), "description_en": " ".join(details_en),
+        "name_es": name_es[:500],
+        "name_en": name_en[:500],
+        "description_es": " ".join(details_es),
+        "description_en": " ".join(details_en),
         "host_country_id": country_id,
-        "start_date": start, "start_precision": "day" if start else "unknown",
-        "end_date": end, "end_precision": "day" if end else "unknown",
-        "place": location[:500], "place_precision": "locality" if location else "unknown",
-        "personnel_best": quantity, "program": program, "provider_unit": us_unit[:300],
-        "recipient_unit": student_unit[:300], "cost": cost, "currency": "USD" if cost is not None else "",
-        "fiscal_year": fy, "reliability": Reliability.PARTLY,
+        "start_date": start,
+        "start_precision": "day" if start else "unknown",
+        "end_date": end,
+        "end_precision": "day" if end else "unknown",
+        "place": location[:500],
+        "place_precision": "locality" if location else "unknown",
+        "personnel_best": quantity,
+        "program": program,
+        "provider_unit": us_unit[:300],
+        "recipient_unit": student_unit[:300],
+        "cost": cost,
+        "currency": "USD" if cost is not None else "",
+        "fiscal_year": fy,
+        "reliability": Reliability.PARTLY,
     }
-    uuid = row.text("uuid")
+    uuid = get("uuid") or ""
     if uuid:
         key = uuid
         pk = f"fmtrpt-{iso3.lower()}-{P.slug(uuid)}"[:120]
     else:
-        key = P.key_hash(iso3, report_fy, program_label, course, us_unit, student_unit, location,
-                         row.text("start"), row.text("end"))
+        key = P.key_hash(
+            iso3, report_fy, program_label, course, us_unit, student_unit, location, get("start"), get("end")
+        )
         pk = f"fmtrpt-{iso3.lower()}-{fy or 'x'}-{key}"
     return pk, values, locator, "; ".join(notes), key

@@ -12,29 +12,59 @@ from veeduria.records.models import Funding
 
 SPEC = spec(
     {
-        "Country Code": "iso3", "Country Name": "country_name", "Region ID": "region_id",
-        "Region Name": "region", "Income Group Acronym": "income_acronym", "Income Group Name": "income",
-        "Transaction Type ID": "stage_id", "Transaction Type Name": "stage", "Fiscal Year": "fy",
-        "current_amount": "amount", "constant_amount": "amount_constant",
+        "Country Code": "iso3",
+        "Country Name": "country_name",
+        "Region ID": "region_id",
+        "Region Name": "region",
+        "Income Group Acronym": "income_acronym",
+        "Income Group Name": "income",
+        "Transaction Type ID": "stage_id",
+        "Transaction Type Name": "stage",
+        "Fiscal Year": "fy",
+        "current_amount": "amount",
+        "constant_amount": "amount_constant",
         # the sector-level "complete" file (not bundled) uses these names
-        "country_code": "iso3", "country_name": "country_name", "transaction_type_name": "stage",
-        "fiscal_year": "fy", "assistance_category_name": "category",
+        "country_code": "iso3",
+        "country_name": "country_name",
+        "transaction_type_name": "stage",
+        "fiscal_year": "fy",
+        "assistance_category_name": "category",
     },
     {"iso3", "stage", "fy", "amount"},
 )
 
 #: Transaction type → funding stage.
 STAGES = {
-    "OBLIGATIONS": "obligation", "OBLIGATION": "obligation",
-    "DISBURSEMENTS": "disbursement", "DISBURSEMENT": "disbursement",
+    "OBLIGATIONS": "obligation",
+    "OBLIGATION": "obligation",
+    "DISBURSEMENTS": "disbursement",
+    "DISBURSEMENT": "disbursement",
     "APPROPRIATED AND PLANNED": "planned",
-    "PRESIDENT'S BUDGET REQUESTS": "request", "PRESIDENTS BUDGET REQUESTS": "request",
-    "BUDGET REQUESTS": "request", "APPROPRIATIONS": "appropriation",
+    "PRESIDENT'S BUDGET REQUESTS": "request",
+    "PRESIDENTS BUDGET REQUESTS": "request",
+    "BUDGET REQUESTS": "request",
+    "APPROPRIATIONS": "appropriation",
 }
-STAGE_ES = {"obligation": "obligaciones", "disbursement": "desembolsos", "planned": "asignado y planificado",
-            "request": "solicitud presupuestaria", "appropriation": "asignación"}
-FIELDS = ("donor_id", "recipient_id", "program", "fiscal_year", "stage", "amount", "amount_constant", "currency",
-          "description_es", "description_en", "reliability")
+STAGE_ES = {
+    "obligation": "obligaciones",
+    "disbursement": "desembolsos",
+    "planned": "asignado y planificado",
+    "request": "solicitud presupuestaria",
+    "appropriation": "asignación",
+}
+FIELDS = (
+    "donor_id",
+    "recipient_id",
+    "program",
+    "fiscal_year",
+    "stage",
+    "amount",
+    "amount_constant",
+    "currency",
+    "description_es",
+    "description_en",
+    "reliability",
+)
 
 
 def run(ctx: Context) -> None:
@@ -79,12 +109,18 @@ def run(ctx: Context) -> None:
         recipient = ctx.country_id(iso3, row.text("country_name"))
         pk = f"fa-{iso3.lower()}-{fy}-{stage}" + (f"-{P.slug(category)}" if category else "")
         values = {
-            "donor_id": usa, "recipient_id": recipient, "program": program[:200], "fiscal_year": fy,
-            "stage": stage, "amount": amount, "amount_constant": constant, "currency": "USD",
+            "donor_id": usa,
+            "recipient_id": recipient,
+            "program": program[:200],
+            "fiscal_year": fy,
+            "stage": stage,
+            "amount": amount,
+            "amount_constant": constant,
+            "currency": "USD",
             "description_es": f"Asistencia exterior de EE. UU. ({STAGE_ES[stage]}), año fiscal {fy}, "
-                              "todos los sectores (económica y militar), según ForeignAssistance.gov.",
+            "todos los sectores (económica y militar), según ForeignAssistance.gov.",
             "description_en": f"US foreign assistance ({stage_label}), fiscal year {fy}, all sectors "
-                              "(economic and military), per ForeignAssistance.gov.",
+            "(economic and military), per ForeignAssistance.gov.",
             "reliability": "confirmed",
         }
         writer.add(pk[:120], values, locator=f"row {row.line}")

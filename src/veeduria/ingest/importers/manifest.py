@@ -51,11 +51,16 @@ def source_info(fmt: str, path: Path) -> SourceInfo:
         if entry.format == fmt and Path(entry.file).name == path.name:
             src = entry.source
             return SourceInfo(
-                title=str(src.get("title") or path.name), publisher=str(src.get("publisher", "")),
-                url=str(src.get("url", "")), repository=str(src.get("repository", "")),
-                commit=str(src.get("commit", "")), licence=str(src.get("licence", "")),
-                notes=str(src.get("notes", "")).strip(), kind=str(src.get("kind", "dataset")),
-                language=str(src.get("language", "en")), reliability=str(src.get("reliability", "confirmed")),
+                title=str(src.get("title") or path.name),
+                publisher=str(src.get("publisher", "")),
+                url=str(src.get("url", "")),
+                repository=str(src.get("repository", "")),
+                commit=str(src.get("commit", "")),
+                licence=str(src.get("licence", "")),
+                notes=str(src.get("notes", "")).strip(),
+                kind=str(src.get("kind", "dataset")),
+                language=str(src.get("language", "en")),
+                reliability=str(src.get("reliability", "confirmed")),
             )
     return SourceInfo(
         title=f"{path.name} (imported as {fmt})",

@@ -19,22 +19,60 @@ from veeduria.ingest.importers.errors import ImportFailed, RowError
 from veeduria.records.models import Activity
 
 FLAGS = ("CPX", "Air", "Land", "Sea", "Amphibious", "Cyber", "Warfighting", "Peacekeeping", "Humanitarian")
-FLAGS_ES = {"CPX": "puesto de mando", "Air": "aéreo", "Land": "terrestre", "Sea": "naval", "Amphibious": "anfibio",
-            "Cyber": "ciber", "Warfighting": "combate", "Peacekeeping": "mantenimiento de paz",
-            "Humanitarian": "humanitario"}
+FLAGS_ES = {
+    "CPX": "puesto de mando",
+    "Air": "aéreo",
+    "Land": "terrestre",
+    "Sea": "naval",
+    "Amphibious": "anfibio",
+    "Cyber": "ciber",
+    "Warfighting": "combate",
+    "Peacekeeping": "mantenimiento de paz",
+    "Humanitarian": "humanitario",
+}
 STATE_COLUMNS = ["State" + s for s in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *("A" + c for c in "ABCDEFGHIJKLM")]]
 _COLUMNS = {
-    "MMEID": "id", "Ex_Name": "name", "Series_Name": "series", "gwcode": "gwcode", "country": "country",
-    "year": "year", "Location": "location", "lat": "lat", "lon": "lon", "StartDate": "start", "s.year": "s_year",
-    "s.month": "s_month", "s.day": "s_day", "EndDate": "end", "e.year": "e_year", "e.month": "e_month",
-    "e.day": "e_day", "FocusDescription": "focus", "AdditionalParticipantInfo": "more", "participant_count": "n",
+    "MMEID": "id",
+    "Ex_Name": "name",
+    "Series_Name": "series",
+    "gwcode": "gwcode",
+    "country": "country",
+    "year": "year",
+    "Location": "location",
+    "lat": "lat",
+    "lon": "lon",
+    "StartDate": "start",
+    "s.year": "s_year",
+    "s.month": "s_month",
+    "s.day": "s_day",
+    "EndDate": "end",
+    "e.year": "e_year",
+    "e.month": "e_month",
+    "e.day": "e_day",
+    "FocusDescription": "focus",
+    "AdditionalParticipantInfo": "more",
+    "participant_count": "n",
 }
 _COLUMNS.update({f: "flag:" + f for f in FLAGS})
 _COLUMNS.update({s: "state:" + s for s in STATE_COLUMNS})
 SPEC = spec(_COLUMNS, {"id", "name", "start", "end"})
-FIELDS = ("kind", "name_es", "name_en", "description_es", "description_en", "host_country_id", "start_date",
-          "start_precision", "end_date", "end_precision", "place", "place_precision", "latitude", "longitude",
-          "reliability")
+FIELDS = (
+    "kind",
+    "name_es",
+    "name_en",
+    "description_es",
+    "description_en",
+    "host_country_id",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "place",
+    "place_precision",
+    "latitude",
+    "longitude",
+    "reliability",
+)
 
 
 @dataclass
@@ -67,8 +105,10 @@ def run(ctx: Context) -> None:
     ctx.report.unknown_columns = table.unknown
     long = table.has("gwcode")
     if not long and not any(c and c.startswith("state:") for c in table.canonical):
-        raise ImportFailed(f"{ctx.path}, line {table.header_line}: neither a gwcode column (long layout) "
-                           "nor StateA.. columns (wide layout)")
+        raise ImportFailed(
+            f"{ctx.path}, line {table.header_line}: neither a gwcode column (long layout) "
+            "nor StateA.. columns (wide layout)"
+        )
     ctx.ensure_source(f"mme-{P.slug(ctx.path.stem)}"[:120])
     progress = ctx.start_progress(table.line_estimate)
     exercises: dict[str, Exercise] = {}
@@ -92,12 +132,16 @@ def run(ctx: Context) -> None:
     if ctx.failed:
         return
     if unknown:
-        ctx.report.notes.append("participants not linked (not in the country table): " +
-                                ", ".join(f"{k} ({v} rows)" for k, v in sorted(unknown.items())))
+        ctx.report.notes.append(
+            "participants not linked (not in the country table): "
+            + ", ".join(f"{k} ({v} rows)" for k, v in sorted(unknown.items()))
+        )
     country = ctx.country or _common_country(exercises)
     if country is None:
-        raise ImportFailed(f"{ctx.path}, line {table.header_line}: no country takes part in every exercise; "
-                           "say which country to import with --country ISO3")
+        raise ImportFailed(
+            f"{ctx.path}, line {table.header_line}: no country takes part in every exercise; "
+            "say which country to import with --country ISO3"
+        )
     host = ctx.country_id(country)
     writer = Writer(ctx, Activity, FIELDS, m2m=("countries",), m2m_union=long)
     for mme_id, ex in exercises.items():
@@ -155,8 +199,11 @@ def _values(row: Row, host: str) -> dict[str, Any]:
     name = row.text("name")
     series = row.text("series")
     if name in ("", "-9", "NA"):
-        name = f"{series} (ejercicio sin nombre, MME {row.text('id')})" if series not in ("", "NA", "-9") \
+        name = (
+            f"{series} (ejercicio sin nombre, MME {row.text('id')})"
+            if series not in ("", "NA", "-9")
             else f"Ejercicio multinacional sin nombre (MME {row.text('id')})"
+        )
     start, start_precision = _date(row, "start", "s")
     end, end_precision = _date(row, "end", "e")
     flags = [f for f in FLAGS if row.text("flag:" + f) == "1"]
@@ -179,10 +226,19 @@ def _values(row: Row, host: str) -> dict[str, Any]:
         raise row.error("lat", str(exc)) from None
     location = row.text("location")
     return {
-        "kind": "exercise", "name_es": name[:500], "name_en": name[:500], "description_es": desc_es,
-        "description_en": desc_en, "host_country_id": host, "start_date": start,
-        "start_precision": start_precision, "end_date": end, "end_precision": end_precision,
+        "kind": "exercise",
+        "name_es": name[:500],
+        "name_en": name[:500],
+        "description_es": desc_es,
+        "description_en": desc_en,
+        "host_country_id": host,
+        "start_date": start,
+        "start_precision": start_precision,
+        "end_date": end,
+        "end_precision": end_precision,
         "place": "" if location in ("NA", "-9") else location[:500],
         "place_precision": "locality" if location not in ("", "NA", "-9") else "unknown",
-        "latitude": lat, "longitude": lon, "reliability": "partly",
+        "latitude": lat,
+        "longitude": lon,
+        "reliability": "partly",
     }

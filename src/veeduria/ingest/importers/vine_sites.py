@@ -15,15 +15,38 @@ from veeduria.ingest.importers.errors import RowError
 from veeduria.records.models import Facility, FacilityClassification
 
 SPEC = spec(
-    {"countryname": "country_name", "ccode": "ccode", "iso3c": "iso3", "basename": "name", "lat": "lat",
-     "lon": "lon", "base": "base", "lilypad": "lilypad", "fundedsite": "fundedsite"},
+    {
+        "countryname": "country_name",
+        "ccode": "ccode",
+        "iso3c": "iso3",
+        "basename": "name",
+        "lat": "lat",
+        "lon": "lon",
+        "base": "base",
+        "lilypad": "lilypad",
+        "fundedsite": "fundedsite",
+    },
     {"iso3", "name", "base", "lilypad", "fundedsite"},
 )
 SCHEME = "David Vine, US military bases abroad (via troopdata)"
-LABELS = {"base": ("major base", "base principal"), "lilypad": ("lily pad", "«lily pad» (sitio menor)"),
-          "fundedsite": ("funded site", "sitio financiado por EE. UU.")}
-FACILITY_FIELDS = ("name_es", "name_en", "kind", "country_id", "locality", "latitude", "longitude",
-                   "coord_precision", "description_es", "description_en", "reliability")
+LABELS = {
+    "base": ("major base", "base principal"),
+    "lilypad": ("lily pad", "«lily pad» (sitio menor)"),
+    "fundedsite": ("funded site", "sitio financiado por EE. UU."),
+}
+FACILITY_FIELDS = (
+    "name_es",
+    "name_en",
+    "kind",
+    "country_id",
+    "locality",
+    "latitude",
+    "longitude",
+    "coord_precision",
+    "description_es",
+    "description_en",
+    "reliability",
+)
 CLASS_FIELDS = ("facility_id", "scheme", "label", "site_name", "notes_es", "notes_en", "reliability")
 
 
@@ -84,25 +107,44 @@ def run(ctx: Context) -> None:
         facility_id = base_slug if base_slug in curated else f"vine-{P.slug(iso3.lower(), name)}"
         labels_en = [LABELS[k][0] for k, on in flags.items() if on]
         locality = name.split(",")[-1].strip()
-        facilities.add(facility_id, {
-            "name_es": name, "name_en": name, "kind": "other", "country_id": country, "locality": locality,
-            "latitude": lat, "longitude": lon, "coord_precision": "locality" if lat is not None else "unknown",
-            "description_es": f"Sitio de EE. UU. en el extranjero según la lista de David Vine "
-                              f"(codificación: {', '.join(LABELS[k][1] for k, on in flags.items() if on) or 'ninguna'}). "
-                              "No es una verificación de este proyecto.",
-            "description_en": f"US site abroad in David Vine's list (coding: {', '.join(labels_en) or 'none'}). "
-                              "Not verified by this project.",
-            "reliability": "unverified",
-        }, locator=f"row {row.line}")
+        facilities.add(
+            facility_id,
+            {
+                "name_es": name,
+                "name_en": name,
+                "kind": "other",
+                "country_id": country,
+                "locality": locality,
+                "latitude": lat,
+                "longitude": lon,
+                "coord_precision": "locality" if lat is not None else "unknown",
+                "description_es": f"Sitio de EE. UU. en el extranjero según la lista de David Vine "
+                f"(codificación: {', '.join(LABELS[k][1] for k, on in flags.items() if on) or 'ninguna'}). "
+                "No es una verificación de este proyecto.",
+                "description_en": f"US site abroad in David Vine's list (coding: {', '.join(labels_en) or 'none'}). "
+                "Not verified by this project.",
+                "reliability": "unverified",
+            },
+            locator=f"row {row.line}",
+        )
         for key, on in flags.items():
             if not on:
                 continue
             label_en, label_es = LABELS[key]
-            classes.add(f"vine-{P.slug(iso3.lower(), name)}-{key}", {
-                "facility_id": facility_id, "scheme": SCHEME, "label": label_en, "site_name": name,
-                "notes_es": f"Clasificación externa de David Vine: {label_es}; no es un veredicto de este proyecto.",
-                "notes_en": f"External classification by David Vine: {label_en}; not this project's verdict.",
-                "reliability": "confirmed",
-            }, locator=f"row {row.line}", note=f"{key}=1")
+            classes.add(
+                f"vine-{P.slug(iso3.lower(), name)}-{key}",
+                {
+                    "facility_id": facility_id,
+                    "scheme": SCHEME,
+                    "label": label_en,
+                    "site_name": name,
+                    "notes_es": f"Clasificación externa de David Vine: {label_es}; "
+                    "no es un veredicto de este proyecto.",
+                    "notes_en": f"External classification by David Vine: {label_en}; not this project's verdict.",
+                    "reliability": "confirmed",
+                },
+                locator=f"row {row.line}",
+                note=f"{key}=1",
+            )
     facilities.flush()
     classes.flush()
