@@ -32,6 +32,7 @@ def _record_patterns(rt: RecordType) -> list[URLPattern]:
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
+    path(_route("cifras", "figures", ""), views.figures, name="figures"),
     path(_route("fuentes", "sources", ""), views.source_list, name="source-list"),
     path(_route("fuentes", "sources", "<slug:pk>/"), views.source_detail, name="source-detail"),
 ]

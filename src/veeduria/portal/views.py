@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.portal import display
 from veeduria.portal.detail import build
-from veeduria.records import queries
-from veeduria.records.models import Country
+from veeduria.records import queries, summaries
+from veeduria.records.models import Country, FundingStage
 from veeduria.records.registry import BY_KEY, RecordType
 
 
@@ -158,3 +158,22 @@ def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "withdrawn": display.is_withdrawn(source),
     }
     return render(request, "portal/source_detail.html", context)
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    """Tables over imported data: training by year and program, personnel over time, money by stage."""
+    host = request.GET.get("country", "").strip() or None
+    courses, trainees = summaries.training_by_year_and_program(host=host)
+    context = {
+        "courses": courses,
+        "trainees": trainees,
+        "personnel": summaries.personnel_over_time(host=host, category="active_duty"),
+        "money": summaries.money_by_year_and_stage(recipient=host),
+        "stage_labels": dict(FundingStage.choices),
+        "countries": [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn")],
+        "country": host or "",
+        "training_list": display.list_url(BY_KEY["activities"]) + "?kind=training",
+        "personnel_list": display.list_url(BY_KEY["personnel_counts"]),
+        "funding_list": display.list_url(BY_KEY["funding"]),
+    }
+    return render(request, "portal/figures.html", context)
