@@ -137,9 +137,12 @@ def main() -> None:
             for engine, url in engines:
                 imp = run_child("import", path, url, workdir)
                 rate = imp["rows"] / imp["seconds"]
-                print(f"| {label} | {engine} | {int(imp['rows']):,} | {parse['seconds']:.2f} s | "
-                      f"{imp['seconds']:.2f} s | {rate:,.0f} | {imp['seconds'] / parse['seconds']:.1f}x | "
-                      f"{imp['growth_mb']:.0f} MB (parse: {parse['growth_mb']:.0f} MB) |", flush=True)
+                print(
+                    f"| {label} | {engine} | {int(imp['rows']):,} | {parse['seconds']:.2f} s | "
+                    f"{imp['seconds']:.2f} s | {rate:,.0f} | {imp['seconds'] / parse['seconds']:.1f}x | "
+                    f"{imp['growth_mb']:.0f} MB (parse: {parse['growth_mb']:.0f} MB) |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""Killing an import mid-way leaves the database as it was (one transaction per import)."""
+"""Killing an import mid-way leaves the database as it was (one transaction per import).
+
+The import runs in a child process against its own database: a SQLite file, or (when the test run uses
+PostgreSQL through DATABASE_URL) a scratch PostgreSQL database created and dropped by the test."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,12 +45,52 @@ def _run(code: str, env: dict[str, str]) -> str:
     return out.strip()
 
 
-def test_kill_mid_import_leaves_database_unchanged(tmp_path: Path) -> None:
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("uses its own SQLite file; the PostgreSQL run shares one test database")
+@pytest.fixture
+def child_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Callable[[], bool]]]:
+    """Environment of the child processes and a probe telling whether the import has started writing."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(VEEDURIA_DATA_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="veeduria.settings")
     (tmp_path / "var").mkdir()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        wal = tmp_path / "var" / "veeduria.sqlite3-wal"
+        yield env, lambda: wal.exists() and wal.stat().st_size > 2_000_000
+        return
+    import psycopg
+    from psycopg import sql
+
+    base, name = url.rsplit("/", 1)
+    scratch = f"{name}_kill_{os.getpid()}"
+    admin = f"{base}/postgres"
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
+
+    drop()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
+    env["DATABASE_URL"] = f"{base}/{scratch}"
+
+    def writing() -> bool:  # a transaction of the scratch database holds a transaction id: it has written
+        with psycopg.connect(admin, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_xid IS NOT NULL "
+                "AND now() - xact_start > interval '1 second'",
+                (scratch,),
+            ).fetchone()
+            return bool(row and row[0])
+
+    try:
+        yield env, writing
+    finally:
+        drop()
+
+
+def test_kill_mid_import_leaves_database_unchanged(
+    tmp_path: Path, child_env: tuple[dict[str, str], Callable[[], bool]]
+) -> None:
+    env, writing = child_env
     small = tmp_path / "small_PER.csv"
     small.write_text(
         HEADER + "2019_2020,IMET-1 - Fiscal Year 2019,COURSE A,U,S,L,1/7/2019,1/8/2019,2,$10,1,x,y\n", encoding="utf-8"
@@ -68,17 +112,15 @@ def test_kill_mid_import_leaves_database_unchanged(tmp_path: Path) -> None:
     before = _run(COUNT, env)
     assert before.split()[0] == "1"
     proc = _python(
-        f"from veeduria.ingest.importers import run_import; "
+        "from veeduria.ingest.importers import run_import; "
         f"run_import('fmtrpt', __import__('pathlib').Path({str(big)!r}))",
         env,
     )
-    wal = tmp_path / "var" / "veeduria.sqlite3-wal"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 2_000_000:  # rows are being written
-            break
+    while time.monotonic() < deadline and proc.poll() is None and not writing():
         time.sleep(0.05)
     assert proc.poll() is None, "the import finished before it could be killed"
+    time.sleep(0.5)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL

@@ -362,7 +362,9 @@ class _Validator:
         existing: dict[type[models.Model], set[str]] = {}
         for model, refs in missing.items():
             try:
-                existing[model] = {str(pk) for pk in model._default_manager.filter(pk__in=refs).values_list("pk", flat=True)}
+                existing[model] = {
+                    str(pk) for pk in model._default_manager.filter(pk__in=refs).values_list("pk", flat=True)
+                }
             except DatabaseError:
                 existing[model] = set()
         for where, model, ref in self.refs:

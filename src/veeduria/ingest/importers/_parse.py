@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils.text import slugify
@@ -77,13 +78,23 @@ def year_from_two_digits(yy: int) -> int:
 
 def us_date(value: Any) -> dt.date | None:
     """``m/d/yyyy`` or ``m/d/yy`` (US order), or a date cell."""
+    if type(value) is str:
+        return _us_date_text(value)
     if is_empty(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
+    return _us_date_text(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _us_date_text(value: str) -> dt.date | None:
+    """Dates repeat a lot in a file: parsed once each (bounded cache)."""
+    if is_empty(value):
+        return None
+    text = value.strip()
     match = _US_DATE.match(text)
     if not match:
         raise ValueError(f"{text!r} is not a date (expected m/d/yyyy)")

@@ -3,8 +3,10 @@ revisions, citations, many-to-many links), the source of the file and the countr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import operator
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from veeduria.evidence.models import Citation, Record, Revision, Source
@@ -29,6 +31,15 @@ CHUNK = 1000
 #: ``changes`` of a create revision written by an import (one shared object, serialised once per run)
 _CREATED: dict[str, Any] = {}
 _SKIP = {"created_at", "updated_at"}
+
+
+def _driver_integrity_error() -> type[Exception]:
+    """The driver's own IntegrityError (psycopg's ``COPY`` raises it unwrapped)."""
+    return getattr(getattr(connection, "Database", None), "IntegrityError", IntegrityError)
+
+
+_by_id = operator.itemgetter("id")
+_by_object = operator.itemgetter("object_id")
 
 
 def _empty(value: Any) -> bool:
@@ -233,15 +244,28 @@ class _Inserter:
         self.defaults = [f.get_default() for f in self.fields]
         #: (position, adapter, memo) for the columns whose values need adapting; dates and datetimes repeat a
         #: lot in imported files, so their adapted values are memoised per run
-        self.adapted = [(i, fn, {}) for i, f in enumerate(self.fields) if (fn := _adapter(f)) is not None]
-        self.pairs = list(zip(self.attnames, self.defaults, strict=True))
+        self.adapted: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = [
+            (i, fn, {} if isinstance(f, models.DateField | models.JSONField) else None)
+            for i, f in enumerate(self.fields)
+            if (fn := _adapter(f)) is not None
+        ]
+        self.default_row = dict(zip(self.attnames, self.defaults, strict=True))
+        getter = operator.itemgetter(*self.attnames)
+        self.getter: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            getter if len(self.attnames) > 1 else (lambda row: (getter(row),))
+        )
 
     def run(self, rows: Iterable[dict[str, Any]]) -> None:
-        pairs = self.pairs
-        params = [[row.get(name, default) for name, default in pairs] for row in rows]
+        default, getter = self.default_row, self.getter
+        params = [list(getter(default | row)) for row in rows]
         if not params:
             return
         for i, fn, memo in self.adapted:
+            if memo is None:
+                for values in params:
+                    if values[i] is not None:
+                        values[i] = fn(values[i])
+                continue
             for values in params:
                 value = values[i]
                 if value is None:
@@ -251,11 +275,9 @@ class _Inserter:
                     values[i] = memo[key]
                 except (KeyError, TypeError):
                     adapted = fn(value)
-                    try:
-                        if len(memo) < 100_000:
+                    if len(memo) < 4096:
+                        with contextlib.suppress(TypeError):  # unhashable (JSON)
                             memo[key] = adapted
-                    except TypeError:  # unhashable (JSON)
-                        pass
                     values[i] = adapted
         execute_many(self.sql, params)
 
@@ -322,6 +344,8 @@ class Writer:
         self._reason: str | None = None
         self.written_ids: list[str] = []  # only kept when ``keep_ids`` (small imports)
         self.keep_ids = False
+        #: the table is empty: the first chunks need no comparison with existing rows
+        self.fresh = not model._default_manager.exists()
 
     def add(
         self, pk: str, values: dict[str, Any], *, locator: str, note: str = "", m2m: dict[str, list[str]] | None = None
@@ -340,12 +364,25 @@ class Writer:
         if self.ctx.failed:
             return
         ids = list(pending)
-        ctx, ct = self.ctx, self.ct
-        now = ctx.now
+        if self.fresh:
+            # The table was empty when the import started: only this run can have written these ids, and it
+            # does not repeat ids, so nothing needs comparing. Should an id repeat after all, the chunk's
+            # savepoint is rolled back and the chunk is compared like any other.
+            try:
+                with transaction.atomic():
+                    self._apply(pending, ids, {})
+                return
+            except (IntegrityError, _driver_integrity_error()):
+                self.fresh = False
         existing = {
             row[0]: dict(zip(self.attnames, row[1:], strict=True))
             for row in self.model._default_manager.filter(pk__in=ids).values_list("pk", *self.attnames)
         }
+        self._apply(pending, ids, existing)
+
+    def _apply(self, pending: dict[str, Pending], ids: list[str], existing: dict[str, dict[str, Any]]) -> None:
+        ctx, ct = self.ctx, self.ct
+        now = ctx.now
         owned: set[str] = set()
         deferred: set[str] = set()
         citations: dict[str, tuple[int, str, str]] = {}
@@ -424,17 +461,21 @@ class Writer:
                 ctx.report.updated += 1
             else:
                 ctx.report.unchanged += 1
+        # rows sorted by id: neighbouring index pages are written together (ids are hashes, random otherwise)
+        creates.sort(key=_by_id)
         self._insert.run(creates)
         for name in self.m2m:
-            pairs = [
+            pairs = sorted(
                 (pk, t)
                 for pk, item in pending.items()
                 if pk not in existing
                 for t in dict.fromkeys(item.m2m.get(name, ()))
-            ]
+            )
             if pairs:
                 execute_many(self._through_sql(name), pairs)
+        new_citations.sort(key=_by_object)
         self._insert_citation.run(new_citations)
+        revisions.sort(key=_by_object)
         self._insert_revision.run(revisions)
         ctx.report.created += len(creates)
         if self.keep_ids:
@@ -478,10 +519,8 @@ class Writer:
             through, src, dst = self._through(name)
             qn = connection.ops.quote_name
             meta = through._meta
-            sql = (
-                f"INSERT INTO {qn(meta.db_table)} ({qn(str(meta.get_field(src.removesuffix('_id')).column))}, "
-                f"{qn(str(meta.get_field(dst.removesuffix('_id')).column))}) VALUES (%s, %s)"
-            )
+            columns = {f.attname: str(f.column) for f in meta.concrete_fields}
+            sql = f"INSERT INTO {qn(meta.db_table)} ({qn(columns[src])}, {qn(columns[dst])}) VALUES (%s, %s)"
             self._through_sqls[name] = sql
         return sql
 

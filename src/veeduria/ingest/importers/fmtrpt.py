@@ -271,13 +271,8 @@ def _record(ctx: Context, row: Row, iso3: str) -> tuple[str, dict[str, Any], str
     fy_label = f" {fy}" if fy else ""
     name_es = f"Curso «{course}» ({program}, AF{fy_label})" if fy else f"Curso «{course}» ({program})"
     name_en = f"Course “{course}” ({program}, FY{fy_label})" if fy else f"Course “{course}” ({program})"
-    details_es = [
-        f"Entrenamiento militar de EE. UU. registrado en el Foreign Military Training Report; "
-        f"programa según el informe: «{program_label}»."
-    ]
-    details_en = [
-        f"US military training listed in the Foreign Military Training Report; program as reported: “{program_label}”."
-    ]
+    details_es = [f"Programa según el informe: «{program_label}»."]
+    details_en = [f"Program as reported: “{program_label}”."]
     if notes:
         details_es.append("Notas de lectura: " + "; ".join(notes) + ".")
         details_en.append("Reading notes: " + "; ".join(notes) + ".")
