@@ -116,3 +116,26 @@ def test_final_tsv_layout_of_another_country(fixtures: Path) -> None:
 )
 def test_program_normalisation(label: str, expected: tuple[str, str]) -> None:
     assert normalise_program(label) == expected
+
+
+def test_repeated_key_in_another_report_group_does_not_break_the_import(tmp_path: Path) -> None:
+    """Occurrence counters are kept per report year (bounded memory): a row repeated after another report
+    year's rows gets the same id again. The import must not fail on it; the repeat updates the record."""
+    header = (
+        "report_fy,program,course_title,us_unit,student_unit,location,start_date,end_date,quantity,total_cost,"
+        "page_number,source_path,source_commit\n"
+    )
+    row_a = "2019_2020,IMET-1 - Fiscal Year 2019,COURSE A,U,S,L,1/7/2019,1/8/2019,2,$10,1,x,y\n"
+    row_b = "2020_2021,IMET-1 - Fiscal Year 2020,COURSE B,U,S,L,1/7/2020,1/8/2020,2,$10,1,x,y\n"
+    path = tmp_path / "unsorted_PER.csv"
+    path.write_text(header + row_a + row_b + row_a.replace(",2,$10,", ",3,$10,"), encoding="utf-8")
+    report = run_import("fmtrpt", path)
+    assert (report.created, report.updated) == (2, 1)
+    assert Activity.objects.filter(name_es__contains="COURSE A").get().personnel_best == 3
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv", progress=True)
+    assert "fmtrpt fmtrpt_final_COL.tsv [" in capsys.readouterr().err
+    run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv")  # auto: stderr is not a terminal here
+    assert capsys.readouterr().err == ""

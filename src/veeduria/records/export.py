@@ -16,7 +16,8 @@ from veeduria.records.registry import RECORD_TYPES, RecordType
 _CHUNK = 2000
 
 
-def _queryset(rt: RecordType, include_withdrawn: bool) -> models.QuerySet[Any]:
+def export_queryset(rt: RecordType, *, include_withdrawn: bool) -> models.QuerySet[Any]:
+    """The records of one type with everything :func:`record_dict` reads prefetched."""
     qs = rt.model._default_manager.all().order_by("pk")
     if not include_withdrawn:
         qs = qs.filter(status=Status.PUBLISHED)
@@ -53,7 +54,7 @@ def iter_records(*, types: list[str] | None = None, include_withdrawn: bool = Fa
     for rt in RECORD_TYPES:
         if types and rt.key not in types:
             continue
-        for obj in _queryset(rt, include_withdrawn).iterator(chunk_size=_CHUNK):
+        for obj in export_queryset(rt, include_withdrawn=include_withdrawn).iterator(chunk_size=_CHUNK):
             yield record_dict(rt.key, obj)
 
 

@@ -1,0 +1,115 @@
+"""The JSON API: the same records as the export, paginated lists, one error shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from veeduria.evidence.revisions import withdraw
+from veeduria.ingest.dataset import load_folder
+from veeduria.records.export import iter_records
+from veeduria.records.models import Authorization, Country
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(mini_dataset: Path) -> Path:
+    load_folder(mini_dataset)
+    return mini_dataset
+
+
+def get(client: Client, url: str, **params: Any) -> tuple[int, Any]:
+    response = client.get(url, params)
+    return response.status_code, response.json()
+
+
+def test_types_with_counts(client: Client, loaded: Path) -> None:
+    status, body = get(client, "/api/v1/types")
+    assert status == 200
+    counts = {t["type"]: t["count"] for t in body}
+    assert counts["authorizations"] == 1 and counts["countries"] == 2
+    assert {t["label_en"] for t in body} >= {"Authorizations", "Countries"}
+
+
+def test_detail_is_the_export_form(client: Client, loaded: Path) -> None:
+    status, body = get(client, "/api/v1/records/authorizations/rl-100")
+    assert status == 200
+    exported = next(r for r in iter_records(types=["authorizations"]))
+    assert body == exported
+    assert body["citations"][0]["source"]["id"] == "src-official"
+    assert {a["value"] for a in body["alternatives"]} == {76, 77}
+
+
+def test_list_filters_and_pagination(client: Client, loaded: Path) -> None:
+    status, body = get(client, "/api/v1/records/countries", page_size=1)
+    assert status == 200
+    assert (body["count"], body["pages"], len(body["results"])) == (2, 2, 1)
+    _, second = get(client, "/api/v1/records/countries", page_size=1, page=2)
+    assert {body["results"][0]["id"], second["results"][0]["id"]} == {"hst", "frn"}
+    _, by_year = get(client, "/api/v1/records/authorizations", year=2023, kind="rl", country="frn")
+    assert [r["id"] for r in by_year["results"]] == ["rl-100"]
+    _, other_year = get(client, "/api/v1/records/authorizations", year=2020)
+    assert other_year["count"] == 0 and other_year["results"] == []
+
+
+def test_withdrawn_records_hidden_from_lists_but_retrievable(client: Client, loaded: Path) -> None:
+    withdraw(Authorization.objects.get(pk="rl-100"), reason="duplicate", author="t")
+    _, listed = get(client, "/api/v1/records/authorizations")
+    assert listed["count"] == 0
+    _, everything = get(client, "/api/v1/records/authorizations", withdrawn=True)
+    assert everything["count"] == 1
+    status, body = get(client, "/api/v1/records/authorizations/rl-100")
+    assert status == 200 and (body["status"], body["withdrawn_reason"]) == ("withdrawn", "duplicate")
+
+
+def test_list_queries_bounded(client: Client, loaded: Path, django_assert_max_num_queries: Any) -> None:
+    for i in range(30):
+        Country.objects.create(id=f"c{i}", iso3=f"C{i:02d}", name_es=f"País {i}", name_en=f"Country {i}")
+    with django_assert_max_num_queries(8):
+        status, body = get(client, "/api/v1/records/countries", page_size=30)
+    assert status == 200 and len(body["results"]) == 30
+
+
+def test_sources(client: Client, loaded: Path) -> None:
+    _, body = get(client, "/api/v1/sources", kind="press")
+    assert {s["id"] for s in body["results"]} == {"src-press-a", "src-press-b"}
+    status, source = get(client, "/api/v1/sources/src-press-b")
+    assert status == 200 and source["cited_by"] == {"authorizations": ["rl-100"]}
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "status", "code", "says"),
+    [
+        ("/api/v1/records/bases", {}, 404, "unknown_type", "unknown record type 'bases'"),
+        ("/api/v1/records/authorizations/rl-999", {}, 404, "not_found", "no authorizations record with id 'rl-999'"),
+        ("/api/v1/records/authorizations", {"year": "abc"}, 422, "invalid_parameter", "query.year"),
+        ("/api/v1/records/authorizations", {"page_size": 1000}, 422, "invalid_parameter", "query.page_size"),
+        ("/api/v1/records/authorizations", {"page": 0}, 422, "invalid_parameter", "query.page"),
+        ("/api/v1/records/authorizations", {"kind": "law"}, 400, "invalid_parameter", "kind 'law' is not one of"),
+        ("/api/v1/records/countries", {"kind": "x"}, 400, "invalid_parameter", "have no kind"),
+        ("/api/v1/records/authorizations", {"page": 5}, 404, "no_such_page", "page 5 is past the last page (1)"),
+        ("/api/v1/sources", {"kind": "rumour"}, 422, "invalid_parameter", "query.kind"),
+        ("/api/v1/sources/nope", {}, 404, "not_found", "no source with id 'nope'"),
+    ],
+)
+def test_errors_have_one_shape(
+    client: Client, loaded: Path, url: str, params: dict[str, Any], status: int, code: str, says: str
+) -> None:
+    got, body = get(client, url, **params)
+    assert got == status
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"status", "code", "message", "details"}
+    assert (body["error"]["status"], body["error"]["code"]) == (status, code)
+    assert says in body["error"]["message"]
+
+
+def test_openapi_document(client: Client) -> None:
+    status, spec = get(client, "/api/v1/openapi.json")
+    assert status == 200
+    assert {"/api/v1/types", "/api/v1/records/{type_key}", "/api/v1/records/{type_key}/{record_id}"} <= set(
+        spec["paths"]
+    )
