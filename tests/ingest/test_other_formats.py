@@ -52,7 +52,10 @@ def test_vine_sites(external: Path) -> None:
     report = run_import("vine-sites", external / US / "troopdata_basedata_PER.csv", country="PER")
     assert (report.created, report.updated) == (5 + 6, 0)
     iquitos = Facility.objects.get(pk="vine-per-imf-santa-rosa-iquitos")
-    assert iquitos.name_es == "IMF Santa Rosa, Iquitos" and iquitos.reliability == "unverified"
+    assert (
+        iquitos.name_es == "Sitio «IMF Santa Rosa, Iquitos» (lista de David Vine)"
+        and iquitos.reliability == "unverified"
+    )
     labels = set(FacilityClassification.objects.filter(facility=iquitos).values_list("label", flat=True))
     assert labels == {"lily pad", "funded site"}
     scheme = set(FacilityClassification.objects.values_list("scheme", flat=True))

@@ -110,8 +110,8 @@ def run(ctx: Context) -> None:
         facilities.add(
             facility_id,
             {
-                "name_es": name,
-                "name_en": name,
+                "name_es": f"Sitio «{name}» (lista de David Vine)",
+                "name_en": f"“{name}” site (David Vine's list)",
                 "kind": "other",
                 "country_id": country,
                 "locality": locality,
