@@ -77,8 +77,9 @@ class Source(models.Model):
 class _RecordLink(models.Model):
     """Fields shared by everything attached to one record of any type."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=120, db_index=True)
+    #: indexed by ``Meta.indexes`` (content type, object id): no single-column indexes to maintain
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
+    object_id = models.CharField(max_length=120)
     record = GenericForeignKey("content_type", "object_id")
     field = models.CharField(_("campo"), max_length=60, blank=True, help_text=_("vacío = todo el registro"))
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("fuente"))
@@ -127,7 +128,7 @@ class Revision(models.Model):
         WITHDRAW = "withdraw", _("retirado")
         RESTORE = "restore", _("restablecido")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=120)
     record = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)

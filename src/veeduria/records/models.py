@@ -336,6 +336,14 @@ class Activity(Record):
         "Facility", blank=True, related_name="activities", verbose_name=_("instalaciones")
     )
     program = models.CharField(_("programa"), max_length=120, blank=True)
+    provider_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities_provided",
+        verbose_name=_("país que imparte"),
+    )
     provider_unit = models.CharField(_("unidad que imparte"), max_length=300, blank=True)
     recipient_unit = models.CharField(_("unidad receptora"), max_length=300, blank=True)
     cost = models.DecimalField(_("costo"), max_digits=18, decimal_places=2, null=True, blank=True)

@@ -74,7 +74,10 @@ def list_records(
     qs = published(rt.model._default_manager.all(), include_withdrawn=include_withdrawn)
     qs = filter_year(qs, rt, year)
     if country and rt.country_field:
-        qs = qs.filter(**{rt.country_field: country})
+        match = Q(**{rt.country_field: country})
+        for name in rt.extra_country_fields:
+            match |= Q(**{name: country})
+        qs = qs.filter(match)
     if kind and rt.kind_field:
         qs = qs.filter(**{rt.kind_field: kind})
     if q and q.strip():

@@ -27,6 +27,8 @@ class RecordType:
     year_field: str | None = None
     #: field holding a country to filter on (FK or M2M to Country)
     country_field: str | None = None
+    #: further country fields the country filter also matches (any of them)
+    extra_country_fields: tuple[str, ...] = ()
     #: a choices field to filter on
     kind_field: str | None = None
     select_related: tuple[str, ...] = ()
@@ -101,6 +103,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         ("name_es", "kind", "start_date", "end_date", "place", "personnel_best"),
         year_field="start_date",
         country_field="countries",
+        extra_country_fields=("host_country", "provider_country"),
         kind_field="kind",
         select_related=("host_country",),
     ),

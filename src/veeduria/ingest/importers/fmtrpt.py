@@ -55,6 +55,7 @@ FIELDS = (
     "description_es",
     "description_en",
     "host_country_id",
+    "provider_country_id",
     "start_date",
     "start_precision",
     "end_date",
@@ -181,7 +182,7 @@ def run(ctx: Context) -> None:
         )
     ctx.ensure_source(f"fmtrpt-{P.slug(ctx.path.stem)}"[:120])
     progress = ctx.start_progress(table.line_estimate)
-    writer = Writer(ctx, Activity, FIELDS, m2m=("countries",))
+    writer = Writer(ctx, Activity, FIELDS)
     usa = ctx.country_id("USA")
     seen: dict[str, int] = {}
     group = None
@@ -214,7 +215,8 @@ def run(ctx: Context) -> None:
         seen[key] = occurrence
         if occurrence > 1:
             pk = f"{pk}-{occurrence}"
-        writer.add(pk, values, locator=locator, note=note, m2m={"countries": [usa, values["host_country_id"]]})
+        values["provider_country_id"] = usa
+        writer.add(pk, values, locator=locator, note=note)
     writer.flush()
 
 
