@@ -31,7 +31,7 @@ class FieldSpec:
     target: type[models.Model] | None = None
     precision_field: str | None = None  #: for dates: the model field that stores the precision
     positive: bool = False
-    help: str = ""
+    help: Any = ""  #: the field's (translatable) label
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
     common: dict[str, Any] = {
         "name": f.name,
         "nullable": bool(f.null),
-        "help": str(f.verbose_name),
+        "help": f.verbose_name,
         "choices": tuple(str(c[0]) for c in f.choices or ()),
     }
     required = not f.null and not f.blank and not f.has_default() and not f.auto_created
@@ -103,7 +103,7 @@ def _fields_of(model: type[models.Model], skip: set[str]) -> dict[str, FieldSpec
             name=m2m.name,
             kind="m2m",
             target=m2m.related_model,  # type: ignore[arg-type]
-            help=str(m2m.verbose_name),
+            help=m2m.verbose_name,
         )
     return specs
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.utils.translation import override
+
 from veeduria.ingest.schema import FieldSpec, file_specs
+
+MARKER = "<!-- FIELDS -->"
 
 _TYPES = {
     "str": "text",
@@ -35,7 +41,12 @@ def _row(spec: FieldSpec) -> str:
 
 
 def fields_markdown() -> str:
-    """One table per file, and one per child list."""
+    """One table per file, and one per child list, with the English labels of the fields."""
+    with override("en"):
+        return _tables()
+
+
+def _tables() -> str:
     parts: list[str] = []
     for key, spec in file_specs().items():
         parts += [f"### `{key}.yaml`", "", "| field | type | required | meaning |", "|---|---|---|---|"]
@@ -54,3 +65,9 @@ def fields_markdown() -> str:
             parts += [_row(f) for f in fields.values()]
             parts.append("")
     return "\n".join(parts)
+
+
+def update_document(path: Path) -> None:
+    """Rewrite the generated part of ``path`` (everything after the ``<!-- FIELDS -->`` marker)."""
+    head = path.read_text(encoding="utf-8").split(MARKER)[0]
+    path.write_text(f"{head}{MARKER}\n\n{fields_markdown()}", encoding="utf-8")
