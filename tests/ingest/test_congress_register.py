@@ -102,8 +102,11 @@ def test_import_real_register_and_merge_with_curated(external: Path) -> None:
     )
     usa = Authorization.objects.get(pk="rl-28293")
     assert [c.iso3 for c in usa.foreign_countries.all()] == ["USA"] and usa.host_country_id == "per"
-    source = Citation.objects.filter(object_id="rl-30746").get().source
+    source = Citation.objects.filter(object_id="rl-30746", field="").get().source
     assert source.licence == "CC BY-SA 4.0" and source.repository == "actio1680/Cuerpos-legales-Peru"
+    official = Citation.objects.get(object_id="rl-30746", field="official_url").source
+    assert (official.kind, official.url) == ("official", modifier.official_url)
+    assert Citation.objects.filter(object_id="rl-30724", field="official_url", source__kind="official").count() == 1
     before = counts()
     again = run_import("congress-register", external / REGISTER)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 140)

@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+
+from veeduria.evidence.models import Citation, Source, SourceKind
+from veeduria.evidence.revisions import record_change, snapshot
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, Spec, fold, open_workbook, read_sheet, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -223,3 +227,45 @@ def run(ctx: Context) -> None:
             m2m={"foreign_countries": countries, "modifies": modifies},
         )
     writer.flush()
+    _cite_official_texts(ctx, [(f"rl-{c.number}", c.number, c.row.text("url"), p) for c, _pr, p in valid])
+
+
+def _cite_official_texts(ctx: Context, rows: list[tuple[str, str, str, Any]]) -> None:
+    """Each resolution's official PDF, linked from the register, becomes an official source cited by the
+    record's ``official_url`` (the PDF itself is not read: its annex is what ``limits_known`` waits for)."""
+    content_type = ContentType.objects.get_for_model(Authorization)
+    cited = set(
+        Citation.objects.filter(
+            content_type=content_type, field="official_url", source__id__startswith="congreso-pdf-"
+        ).values_list("object_id", flat=True)
+    )
+    for pk, number, url, published in rows:
+        if not re.match(r"https?://", url or ""):
+            continue
+        source_id = f"congreso-pdf-rl-{number}"
+        Source.objects.update_or_create(
+            id=source_id,
+            defaults={
+                "title": f"Resolución Legislativa N.º {number} (texto oficial, PDF)",
+                "publisher": "Congreso de la República del Perú",
+                "published_on": published,
+                "published_precision": "day" if published else "unknown",
+                "url": url[:1000],
+                "kind": SourceKind.OFFICIAL,
+                "language": "es",
+                "notes": f"Enlace al texto oficial tomado del registro de normas ({ctx.path.name}); "
+                "Veeduría no ha leído aún este documento ni su anexo.",
+            },
+        )
+        if pk in cited:
+            continue
+        record = Authorization.objects.get(pk=pk)
+        before = snapshot(record)
+        Citation.objects.create(
+            content_type=content_type,
+            object_id=pk,
+            field="official_url",
+            source_id=source_id,
+            note="texto oficial enlazado desde el registro de normas del Congreso",
+        )
+        record_change(record, before, author=ctx.revision_author, reason=ctx.reason)
