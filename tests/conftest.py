@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -26,4 +27,12 @@ def mini_dataset(tmp_path: Path) -> Path:
 def _static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """WhiteNoise warns (an error under ``-W error``) when STATIC_ROOT does not exist yet."""
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Messages built outside a request (validation, the CLI) in English, as the tests expect; the portal's
+    requests choose their language from the URL."""
+    with translation.override("en"):
         yield

@@ -15,7 +15,7 @@ from veeduria.cli import build_parser
 
 def run(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environ |= {"VEEDURIA_DATA_DIR": str(data_dir), **(env or {})}
+    environ |= {"VEEDURIA_DATA_DIR": str(data_dir), "VEEDURIA_LANGUAGE": "en", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "veeduria.cli", *args],
         capture_output=True,
@@ -91,3 +91,12 @@ def test_withdraw_keeps_record_out_of_export_but_retrievable(tmp_path: Path, min
     assert again.returncode == 1 and "already withdrawn" in again.stderr
     missing = run("withdraw", "authorizations", "rl-999", "--reason", "x", data_dir=tmp_path)
     assert missing.returncode == 1 and "no authorizations record with id 'rl-999'" in missing.stderr
+
+
+def test_messages_in_spanish_by_default(tmp_path: Path, mini_dataset: Path) -> None:
+    path = mini_dataset / "countries.yaml"
+    path.write_text(path.read_text().replace("iso3: FRN", "iso: FRN"))
+    result = run("load", str(mini_dataset), data_dir=tmp_path, env={"VEEDURIA_LANGUAGE": "es"})
+    assert result.returncode == 1
+    assert "no se cargó nada" in result.stderr
+    assert "registro 'frn': campo desconocido 'iso' (¿quiso decir 'iso3'?)" in result.stderr

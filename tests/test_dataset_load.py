@@ -80,7 +80,7 @@ def test_missing_source_is_rejected_and_database_unchanged(mini_dataset: Path) -
     )
     with pytest.raises(DatasetInvalid) as info:
         load_folder(mini_dataset)
-    assert "record 'rl-100': alternatives[2]: field 'source': no Source with id 'src-gone'" in str(info.value.errors)
+    assert "record 'rl-100': alternatives[2]: field 'source': no source with id 'src-gone'" in str(info.value.errors)
     assert counts() == before
     assert Authorization.objects.get(pk="rl-100").personnel_total == 25
 
@@ -92,7 +92,7 @@ def test_missing_source_is_rejected_and_database_unchanged(mini_dataset: Path) -
         ("vote_against: 23", "vote_against: -1", "field 'vote_against': must not be negative"),
         ("approved_on: 2023-05-19", "approved_on: 19/05/2023", "field 'approved_on': '19/05/2023' is not a date"),
         ("instrument_type: rl", "instrument_type: law", "field 'instrument_type': 'law' is not one of"),
-        ("host_country: hst", "host_country: xxx", "field 'host_country': no Country with id 'xxx'"),
+        ("host_country: hst", "host_country: xxx", "field 'host_country': no country with id 'xxx'"),
         (
             '    - {source: src-official, quote: "autoriza el ingreso"}\n'
             '    - {source: src-press-a, field: vote_for, locator: "párr. 3"}\n',

@@ -20,8 +20,27 @@ class CommandError(Exception):
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veeduria.settings")
     import django
+    from django.conf import settings
+    from django.utils import translation
 
     django.setup()
+    translation.activate(settings.CLI_LANGUAGE)
+
+
+def _(message: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
+def _problems(errors: list[str]) -> str:
+    return _("%(n)d problema(s); el primero: %(first)s") % {"n": len(errors), "first": errors[0]}
+
+
+def _unknown_type(name: str) -> str:
+    from veeduria.records.registry import BY_KEY
+
+    return _("tipo desconocido %(type)s; tipos: %(known)s") % {"type": repr(name), "known": ", ".join(BY_KEY)}
 
 
 def _ensure_dirs() -> None:
@@ -52,12 +71,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         ensure_editor_group()
     if args.no_load or Country.objects.exists():
-        print("database ready")
+        print(_("base de datos lista"))
         return 0
     from veeduria.ingest.dataset import load_folder
 
     folder = Path(args.dataset or settings.DEFAULT_DATASET_DIR)
-    print(f"empty database: loading {folder}", file=sys.stderr)
+    print(_("base de datos vacía: cargando %(folder)s") % {"folder": folder}, file=sys.stderr)
     print(load_folder(folder, author="init").summary())
     try:
         from veeduria.ingest.importers import import_bundled
@@ -78,8 +97,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except DatasetInvalid as exc:
         for line in exc.errors[1:]:
             print(line, file=sys.stderr)
-        raise CommandError(f"{len(exc.errors)} problem(s); first: {exc.errors[0]}") from exc
-    print(f"{args.path}: valid, {dataset.count()} records")
+        raise CommandError(_problems(exc.errors)) from exc
+    print(_("%(path)s: válido, %(n)d registros") % {"path": args.path, "n": dataset.count()})
     return 0
 
 
@@ -94,7 +113,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     except DatasetInvalid as exc:
         for line in exc.errors[1:]:
             print(line, file=sys.stderr)
-        raise CommandError(f"nothing loaded: {len(exc.errors)} problem(s); first: {exc.errors[0]}") from exc
+        raise CommandError(_("no se cargó nada: %(problems)s") % {"problems": _problems(exc.errors)}) from exc
     print(report.summary())
     return 0
 
@@ -109,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             args.format, Path(args.file), country=args.country, skip_bad_rows=args.skip_bad_rows, author=args.author
         )
     except ImportFailed as exc:
-        raise CommandError(f"nothing imported: {exc}") from exc
+        raise CommandError(_("no se importó nada: %(error)s") % {"error": exc}) from exc
     print(report.summary())
     return 0
 
@@ -122,14 +141,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     types = args.type or None
     for t in types or []:
         if t not in BY_KEY:
-            raise CommandError(f"unknown type {t!r}; known: {', '.join(BY_KEY)}")
+            raise CommandError(_unknown_type(t))
     out: TextIO
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as out:
             count = write_jsonl(
                 out, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
             )
-        print(f"{count} records written to {args.output}", file=sys.stderr)
+        print(_("%(n)d registros escritos en %(file)s") % {"n": count, "file": args.output}, file=sys.stderr)
     else:
         write_jsonl(
             sys.stdout, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
@@ -144,17 +163,17 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     from veeduria.records.registry import BY_KEY
 
     if args.type not in BY_KEY:
-        raise CommandError(f"unknown type {args.type!r}; known: {', '.join(BY_KEY)}")
+        raise CommandError(_unknown_type(args.type))
     if not args.reason.strip():
-        raise CommandError("--reason must say why the record is withdrawn")
+        raise CommandError(_("--reason debe decir por qué se retira el registro"))
     model = BY_KEY[args.type].model
     obj = model._default_manager.filter(pk=args.id).first()
     if obj is None:
-        raise CommandError(f"no {args.type} record with id {args.id!r}")
+        raise CommandError(_("no existe un registro %(type)s con id %(id)s") % {"type": args.type, "id": repr(args.id)})
     if obj.status == Status.WITHDRAWN:  # type: ignore[attr-defined]
-        raise CommandError(f"{args.type} {args.id!r} is already withdrawn")
+        raise CommandError(_("%(type)s %(id)s ya está retirado") % {"type": args.type, "id": repr(args.id)})
     withdraw(obj, reason=args.reason, author=args.author)  # type: ignore[arg-type]
-    print(f"{args.type} {args.id!r} withdrawn")
+    print(_("%(type)s %(id)s retirado") % {"type": args.type, "id": repr(args.id)})
     return 0
 
 
@@ -253,12 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"veeduria {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"veeduria {args.command}: interrupted; nothing was written", file=sys.stderr)
+        print(f"veeduria {args.command}: " + _("interrumpido; no se escribió nada"), file=sys.stderr)
         return 130
     except Exception as exc:
         from django.db.utils import DatabaseError
 
-        kind = "database error" if isinstance(exc, DatabaseError) else type(exc).__name__
+        kind = _("error de la base de datos") if isinstance(exc, DatabaseError) else type(exc).__name__
         print(f"veeduria {args.command}: {kind}: {exc}".splitlines()[0], file=sys.stderr)
         return 1
 

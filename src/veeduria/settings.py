@@ -97,6 +97,8 @@ TEMPLATES = [
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Language of the ``veeduria`` command's messages (``VEEDURIA_LANGUAGE``: ``es`` or ``en``).
+CLI_LANGUAGE = os.environ.get("VEEDURIA_LANGUAGE", "es")
 USE_I18N = True
 TIME_ZONE = os.environ.get("VEEDURIA_TIME_ZONE", "America/Lima")
 USE_TZ = True

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import AlternativeValue, Citation
 from veeduria.evidence.revisions import Snapshot, plain, record_change, snapshot
@@ -26,12 +27,19 @@ class LoadReport:
 
     def summary(self) -> str:
         keys = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        lines = [
-            f"{k}: {self.created[k]} created, {self.updated[k]} updated, {self.unchanged[k]} unchanged" for k in keys
-        ]
+        lines = [f"{k}: {counts_text(self.created[k], self.updated[k], self.unchanged[k])}" for k in keys]
         total = sum(self.created.values()), sum(self.updated.values()), sum(self.unchanged.values())
-        lines.append(f"total: {total[0]} created, {total[1]} updated, {total[2]} unchanged")
+        lines.append(f"{_('total')}: {counts_text(*total)}")
         return "\n".join(lines)
+
+
+def counts_text(created: int, updated: int, unchanged: int) -> str:
+    """``3 created, 0 updated, 1 unchanged`` in the active language."""
+    return _("%(created)d creados, %(updated)d actualizados, %(unchanged)d sin cambios") % {
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+    }
 
 
 def check_folder(folder: Path) -> Dataset:

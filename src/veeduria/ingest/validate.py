@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Precision, Status
 from veeduria.evidence.revisions import plain
@@ -29,7 +30,7 @@ class DatasetInvalid(Exception):
 
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        more = _(" (y %(n)d más)") % {"n": len(errors) - 1} if len(errors) > 1 else ""
         super().__init__(f"{errors[0]}{more}")
 
 
@@ -65,13 +66,13 @@ class Dataset:
 def parse_date(value: Any) -> tuple[dt.date, str]:
     """``2023-05-19`` → day precision, ``2023-05`` → month, ``2023`` → year."""
     if isinstance(value, dt.datetime):
-        raise _Bad("a date, not a date and time, is expected")
+        raise _Bad(_("se espera una fecha, no una fecha con hora"))
     if isinstance(value, dt.date):
         return value, Precision.DAY
     text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
     match = _DATE.match(text)
     if not match:
-        raise _Bad(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        raise _Bad(_("%(value)s no es una fecha (AAAA-MM-DD, AAAA-MM o AAAA)") % {"value": repr(value)})
     year, month, day = match.groups()
     try:
         if day:
@@ -80,73 +81,89 @@ def parse_date(value: Any) -> tuple[dt.date, str]:
             return dt.date(int(year), int(month), 1), Precision.MONTH
         return dt.date(int(year), 1, 1), Precision.YEAR
     except ValueError as exc:
-        raise _Bad(f"{value!r} is not a valid date ({exc})") from exc
+        raise _Bad(_("%(value)s no es una fecha válida (%(error)s)") % {"value": repr(value), "error": exc}) from exc
 
 
 def convert(spec: FieldSpec, value: Any) -> Any:
     """The python value for ``spec`` from a YAML value, or :class:`_Bad`."""
     if value is None:
         if spec.required or (not spec.nullable and spec.kind not in {"str", "text", "url", "slug"}):
-            raise _Bad("a value is required")
+            raise _Bad(_("falta un valor"))
         return None if spec.nullable else ""
     kind = spec.kind
     if kind in {"str", "text", "url", "slug"}:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise _Bad(f"text expected, got {type(value).__name__}")
+            raise _Bad(_("se espera un texto, no %(type)s") % {"type": type(value).__name__})
         text = str(value).strip()
         if spec.max_length and len(text) > spec.max_length:
-            raise _Bad(f"longer than {spec.max_length} characters")
+            raise _Bad(_("tiene más de %(n)d caracteres") % {"n": spec.max_length})
         if spec.choices and text not in spec.choices:
-            raise _Bad(f"{text!r} is not one of: {', '.join(spec.choices)}")
+            raise _Bad(
+                _("%(value)s no es uno de: %(choices)s") % {"value": repr(text), "choices": ", ".join(spec.choices)}
+            )
         if kind == "url" and text:
             try:
                 _url(text)
             except ValidationError as exc:
-                raise _Bad(f"{text!r} is not a valid http(s) URL") from exc
+                raise _Bad(_("%(value)s no es una URL http(s) válida") % {"value": repr(text)}) from exc
         if kind == "slug" and not SLUG.match(text):
-            raise _Bad(f"{text!r} is not a lower-case slug (a-z, 0-9, -)")
+            raise _Bad(_("%(value)s no es un identificador en minúsculas (a-z, 0-9, -)") % {"value": repr(text)})
         if spec.required and not text:
-            raise _Bad("a value is required")
+            raise _Bad(_("falta un valor"))
         return text
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _Bad(f"a whole number is expected, got {value!r}")
+            raise _Bad(_("se espera un número entero, no %(value)s") % {"value": repr(value)})
         if spec.positive and value < 0:
-            raise _Bad(f"must not be negative, got {value}")
+            raise _Bad(_("no puede ser negativo: %(value)s") % {"value": value})
         return value
     if kind == "decimal":
         if isinstance(value, bool):
-            raise _Bad(f"a number is expected, got {value!r}")
+            raise _Bad(_("se espera un número, no %(value)s") % {"value": repr(value)})
         try:
             return decimal.Decimal(str(value))
         except decimal.InvalidOperation as exc:
-            raise _Bad(f"a number is expected, got {value!r}") from exc
+            raise _Bad(_("se espera un número, no %(value)s") % {"value": repr(value)}) from exc
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Bad(f"a number is expected, got {value!r}")
+            raise _Bad(_("se espera un número, no %(value)s") % {"value": repr(value)})
         return float(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise _Bad(f"true or false is expected, got {value!r}")
+            raise _Bad(_("se espera true o false, no %(value)s") % {"value": repr(value)})
         return value
     if kind == "date":
         return parse_date(value)
     if kind == "fk":
         if not isinstance(value, str):
-            raise _Bad(f"the id of a record is expected, got {value!r}")
+            raise _Bad(_("se espera el id de un registro, no %(value)s") % {"value": repr(value)})
         return value
     if kind == "m2m":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise _Bad("a list of record ids is expected")
+            raise _Bad(_("se espera una lista de ids de registros"))
         if len(set(value)) != len(value):
-            raise _Bad("an id is listed twice")
+            raise _Bad(_("un id aparece dos veces"))
         return list(value)
     return value
 
 
-def _unknown(key: str, allowed: list[str]) -> str:
+def _record_at(where: str, rid: Any) -> str:
+    return _("%(where)s: registro %(id)s") % {"where": where, "id": repr(rid)}
+
+
+def _entry(where: str, index: int) -> str:
+    return _("%(where)s: entrada %(n)d") % {"where": where, "n": index}
+
+
+def _unknown(key: str, allowed: list[str], *, what: str = "field") -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
-    return f"unknown field {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    text = _("archivo desconocido %(key)s") if what == "file" else _("campo desconocido %(key)s")
+    hint = _(" (¿quiso decir %(close)s?)") % {"close": repr(close[0])} if close else ""
+    return text % {"key": repr(key)} + hint
+
+
+def _in_field(name: str, message: str) -> str:
+    return _("campo %(field)s: %(message)s") % {"field": repr(name), "message": message}
 
 
 class _Validator:
@@ -156,18 +173,18 @@ class _Validator:
         self.specs = file_specs()
         self.items: dict[str, list[Item]] = {k: [] for k in self.specs}
         self.ids: dict[type[models.Model], set[str]] = {}
-        self.refs: list[tuple[str, type[models.Model], str]] = []  # (where, model, id)
+        self.refs: list[tuple[str, str, type[models.Model], str]] = []  # (where, field, model, id)
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
 
     def run(self) -> Dataset:
         if not self.folder.is_dir():
-            raise DatasetInvalid([f"{self.folder}: not a folder"])
+            raise DatasetInvalid([_("%(path)s: no es una carpeta") % {"path": self.folder}])
         names = sorted(p.name for p in self.folder.iterdir() if p.suffix in {".yaml", ".yml"})
         for name in names:
             if Path(name).stem not in self.specs:
-                self.error(name, _unknown(Path(name).stem, list(self.specs)).replace("field", "file"))
+                self.error(name, _unknown(Path(name).stem, list(self.specs), what="file"))
         for key, spec in self.specs.items():
             path = self.folder / f"{key}.yaml"
             if path.exists():
@@ -186,20 +203,20 @@ class _Validator:
         if data is None:
             return
         if not isinstance(data, list):
-            self.error(path.name, "a YAML list of records is expected")
+            self.error(path.name, _("se espera una lista YAML de registros"))
             return
         seen = self.ids.setdefault(spec.model, set())
         for index, raw in enumerate(data, start=1):
             if not isinstance(raw, LineDict):
-                self.error(f"{path.name}: entry {index}", "a mapping (key: value) is expected")
+                self.error(_entry(path.name, index), _("se espera un mapa (clave: valor)"))
                 continue
             rid = raw.get("id")
-            where = f"{path.name}:{raw.line}: record {rid!r}" if rid else f"{path.name}:{raw.line}: entry {index}"
+            where = _record_at(f"{path.name}:{raw.line}", rid) if rid else _entry(f"{path.name}:{raw.line}", index)
             item = self.read_record(where, spec, raw)
             if item is None:
                 continue
             if item.id in seen:
-                self.error(where, f"field 'id': {item.id!r} is used by another record")
+                self.error(where, _in_field("id", _("%(id)s ya lo usa otro registro") % {"id": repr(item.id)}))
             seen.add(item.id)
             self.items[spec.key].append(item)
 
@@ -214,7 +231,7 @@ class _Validator:
         for name, fspec in spec.fields.items():
             if name not in raw:
                 if fspec.required:
-                    self.error(where, f"field {name!r}: a value is required")
+                    self.error(where, _in_field(name, _("falta un valor")))
                     ok = False
                 continue
             ok = self.read_value(where, fspec, raw[name], item.values, item.m2m) and ok
@@ -224,14 +241,14 @@ class _Validator:
             item.children[name] = []
             rows = raw.get(name) or []
             if not isinstance(rows, list):
-                self.error(where, f"field {name!r}: a list is expected")
+                self.error(where, _in_field(name, _("se espera una lista")))
                 ok = False
                 continue
             for n, row in enumerate(rows, start=1):
                 ok = self.read_child(f"{where}: {name}[{n}]", child_fields, row, item, name) and ok
         ok = self.read_links(where, spec, raw, item) and ok
         if item.values.get("status") == Status.WITHDRAWN and not item.values.get("withdrawn_reason"):
-            self.error(where, "field 'withdrawn_reason': a withdrawn record needs a reason")
+            self.error(where, _in_field("withdrawn_reason", _("un registro retirado necesita un motivo")))
             ok = False
         return item if ok else None
 
@@ -241,7 +258,7 @@ class _Validator:
         try:
             converted = convert(fspec, value)
         except _Bad as exc:
-            self.error(where, f"field {fspec.name!r}: {exc}")
+            self.error(where, _in_field(fspec.name, str(exc)))
             return False
         if fspec.kind == "date":
             day, precision = converted if converted else (None, Precision.DAY)
@@ -249,24 +266,24 @@ class _Validator:
             if fspec.precision_field:
                 out[fspec.precision_field] = precision
             elif converted and precision != Precision.DAY:
-                self.error(where, f"field {fspec.name!r}: a full date (YYYY-MM-DD) is required")
+                self.error(where, _in_field(fspec.name, _("se requiere una fecha completa (AAAA-MM-DD)")))
                 return False
         elif fspec.kind == "fk":
             out[f"{fspec.name}_id"] = converted
             if converted is not None and fspec.target is not None:
-                self.refs.append((f"{where}: field {fspec.name!r}", fspec.target, converted))
+                self.refs.append((where, fspec.name, fspec.target, converted))
         elif fspec.kind == "m2m":
             assert m2m is not None and fspec.target is not None
             m2m[fspec.name] = converted
             for ref in converted:
-                self.refs.append((f"{where}: field {fspec.name!r}", fspec.target, ref))
+                self.refs.append((where, fspec.name, fspec.target, ref))
         else:
             out[fspec.name] = converted
         return True
 
     def read_child(self, where: str, fields: dict[str, FieldSpec], row: Any, item: Item, name: str) -> bool:
         if not isinstance(row, dict):
-            self.error(where, "a mapping is expected")
+            self.error(where, _("se espera un mapa (clave: valor)"))
             return False
         ok = True
         for key in row:
@@ -278,7 +295,7 @@ class _Validator:
             if fname in row:
                 ok = self.read_value(where, fspec, row[fname], values, None) and ok
             elif fspec.required:
-                self.error(where, f"field {fname!r}: a value is required")
+                self.error(where, _in_field(fname, _("falta un valor")))
                 ok = False
         item.children.setdefault(name, []).append(values)
         return ok
@@ -289,13 +306,13 @@ class _Validator:
         for link, keys in (("citations", CITATION_KEYS), ("alternatives", ALTERNATIVE_KEYS)):
             entries = raw.get(link) or []
             if not isinstance(entries, list):
-                self.error(where, f"field {link!r}: a list is expected")
+                self.error(where, _in_field(link, _("se espera una lista")))
                 ok = False
                 continue
             for n, entry in enumerate(entries, start=1):
                 at = f"{where}: {link}[{n}]"
                 if not isinstance(entry, dict):
-                    self.error(at, "a mapping is expected")
+                    self.error(at, _("se espera un mapa (clave: valor)"))
                     ok = False
                     continue
                 for key in entry:
@@ -304,19 +321,19 @@ class _Validator:
                         ok = False
                 source = entry.get("source")
                 if not isinstance(source, str) or not source:
-                    self.error(at, "field 'source': the id of a source is required")
+                    self.error(at, _in_field("source", _("falta el id de una fuente")))
                     ok = False
                 else:
-                    self.refs.append((f"{at}: field 'source'", self.specs["sources"].model, source))
+                    self.refs.append((at, "source", self.specs["sources"].model, source))
                 fname = entry.get("field") or ""
                 if fname and fname not in field_names:
-                    self.error(at, f"field 'field': {_unknown(str(fname), field_names)}")
+                    self.error(at, _in_field("field", _unknown(str(fname), field_names)))
                     ok = False
                 if link == "alternatives" and not fname:
-                    self.error(at, "field 'field': an alternative value names the field it is for")
+                    self.error(at, _in_field("field", _("un valor alternativo indica el campo al que corresponde")))
                     ok = False
                 if link == "alternatives" and "value" not in entry:
-                    self.error(at, "field 'value': a value is required")
+                    self.error(at, _in_field("value", _("falta un valor")))
                     ok = False
                 record = {k: ("" if entry.get(k) is None else entry.get(k)) for k in keys if k != "value"}
                 record["field"] = fname
@@ -325,7 +342,7 @@ class _Validator:
                     record["preferred"] = bool(entry.get("preferred", False))
                 getattr(item, link).append(record)
         if spec.needs_citation and not item.citations and item.values.get("status") != Status.WITHDRAWN:
-            self.error(where, "field 'citations': every published record needs at least one citation")
+            self.error(where, _in_field("citations", _("todo registro publicado necesita al menos una cita")))
             ok = False
         return ok and self.check_preferred(where, spec, raw, item)
 
@@ -337,7 +354,7 @@ class _Validator:
         for fname, alts in by_field.items():
             preferred = [a for a in alts if a["preferred"]]
             if len(preferred) > 1:
-                self.error(where, f"alternatives for {fname!r}: more than one is preferred")
+                self.error(where, _("alternativas de %(field)s: hay más de una preferida") % {"field": repr(fname)})
                 ok = False
             if (
                 preferred
@@ -346,8 +363,8 @@ class _Validator:
             ):
                 self.error(
                     where,
-                    f"alternatives for {fname!r}: the preferred value {preferred[0]['value']!r} "
-                    f"differs from the record's value {raw.get(fname)!r}",
+                    _("alternativas de %(field)s: el valor preferido %(value)s difiere del del registro %(record)s")
+                    % {"field": repr(fname), "value": repr(preferred[0]["value"]), "record": repr(raw.get(fname))},
                 )
                 ok = False
         return ok
@@ -356,7 +373,7 @@ class _Validator:
         from django.db.utils import DatabaseError
 
         missing: dict[type[models.Model], set[str]] = {}
-        for _where, model, ref in self.refs:
+        for _where, _name, model, ref in self.refs:
             if ref not in self.ids.get(model, set()):
                 missing.setdefault(model, set()).add(ref)
         existing: dict[type[models.Model], set[str]] = {}
@@ -367,9 +384,15 @@ class _Validator:
                 }
             except DatabaseError:
                 existing[model] = set()
-        for where, model, ref in self.refs:
+        for where, name, model, ref in self.refs:
             if ref in missing.get(model, set()) and ref not in existing.get(model, set()):
-                self.error(where, f"no {model.__name__} with id {ref!r}")
+                self.error(
+                    where,
+                    _in_field(
+                        name,
+                        _("no existe %(model)s con id %(id)s") % {"model": model._meta.verbose_name, "id": repr(ref)},
+                    ),
+                )
 
 
 def _same(spec: FieldSpec, a: Any, b: Any) -> bool:

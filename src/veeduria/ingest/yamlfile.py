@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 
 class LineDict(dict[str, Any]):
@@ -28,7 +29,9 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise YamlProblem(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+            raise YamlProblem(
+                _("línea %(line)d: clave duplicada %(key)s") % {"line": key_node.start_mark.line + 1, "key": repr(key)}
+            )
         result[key] = loader.construct_object(value_node, deep=True)
     return result
 
@@ -41,12 +44,22 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlProblem(f"{path.name}: not UTF-8 text (byte {exc.start})") from exc
+        raise YamlProblem(
+            _("%(file)s: no es texto UTF-8 (byte %(byte)d)") % {"file": path.name, "byte": exc.start}
+        ) from exc
     try:
         return yaml.load(text, Loader=_Loader)
     except YamlProblem as exc:
         raise YamlProblem(f"{path.name}: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise YamlProblem(f"{path.name}: {where}: invalid YAML ({getattr(exc, 'problem', exc)})") from exc
+        where = (
+            _("línea %(line)d, columna %(column)d") % {"line": mark.line + 1, "column": mark.column + 1}
+            if mark
+            else "?"
+        )
+        problem = getattr(exc, "problem", exc)
+        raise YamlProblem(
+            _("%(file)s: %(where)s: YAML no válido (%(problem)s)")
+            % {"file": path.name, "where": where, "problem": problem}
+        ) from exc
