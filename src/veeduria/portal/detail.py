@@ -41,10 +41,14 @@ class Row:
 
 @dataclass
 class Related:
+    """Records of another type that point to this one, as a table of that type's list columns."""
+
     label: str
     items: list[Value]
     more: bool = False
     more_href: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[Value, list[Value]]] = field(default_factory=list)
 
 
 @dataclass
@@ -113,7 +117,14 @@ def _related(obj: Any) -> list[Related]:
         rt = display.record_type_of(model)
         if more and rt is not None and rt.country_field == rel.field.name:
             more_href = f"{display.list_url(rt)}?country={obj.pk}"
-        out.append(Related(label, [display.link(o) for o in objs[:RELATED_LIMIT]], more, more_href))
+        shown = objs[:RELATED_LIMIT]
+        related = Related(label, [display.link(o) for o in shown], more, more_href)
+        if rt is not None:
+            lang = (get_language() or "es")[:2]
+            names = [n for n in rt.list_fields if n != rel.field.name]
+            related.columns = [display.column_label(rt, n) for n in names]
+            related.rows = [(display.link(o), [display.cell(o, rt, n, lang) for n in names]) for o in shown]
+        out.append(related)
     return out
 
 

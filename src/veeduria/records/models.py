@@ -493,7 +493,7 @@ class FacilityListing(Record):
     title_field = "site_name"
 
     class Meta:
-        ordering = ["site_name", "edition"]
+        ordering = ["edition", "site_name"]
         verbose_name = _("listado oficial de sitio")
         verbose_name_plural = _("listados oficiales de sitios")
 

@@ -129,7 +129,11 @@ def detail_queryset(rt: RecordType) -> QuerySet:
     prefetches += [f.name for f in model._meta.many_to_many]
     for rel in reverse_relations(model):
         accessor = rel.get_accessor_name()
-        related_qs = published(rel.related_model._default_manager.all())[: RELATED_LIMIT + 1]
+        related_qs = published(rel.related_model._default_manager.all())
+        related_rt = BY_MODEL.get(rel.related_model)
+        if related_rt is not None and related_rt.select_related:
+            related_qs = related_qs.select_related(*related_rt.select_related)
+        related_qs = related_qs[: RELATED_LIMIT + 1]
         prefetches.append(Prefetch(accessor, queryset=related_qs, to_attr=f"related_{accessor}"))
     if model is m.Authorization:
         prefetches += _child_prefetches()
