@@ -3,7 +3,7 @@
     .venv/bin/python docs/screenshots.py [--base-url http://127.0.0.1:8000] [--authorization ID]
 
 Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
-Writes docs/screenshots/home.png, authorizations-list.png and authorization.png.
+Writes docs/screenshots/home.png, authorizations-list.png, authorization.png and figures.png (English).
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ def main() -> None:
         page.wait_for_load_state()
         page.set_viewport_size({"width": 1200, "height": 1500})
         page.screenshot(path=str(OUT / "authorization.png"))
+        page.set_viewport_size({"width": 1200, "height": 1100})
+        page.goto(f"{base}/en/figures/?country=per")
+        page.screenshot(path=str(OUT / "figures.png"))
         browser.close()
     print(f"screenshots written to {OUT}")
 
