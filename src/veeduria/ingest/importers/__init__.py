@@ -93,7 +93,7 @@ def run_import(
         progress_wanted=progress,
     )
     try:
-        with transaction.atomic():
+        with _store.fewer_collections(), transaction.atomic():
             ctx.tune()
             module.run(ctx)
             if ctx.errors and not skip_bad_rows:

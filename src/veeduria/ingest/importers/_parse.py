@@ -26,6 +26,10 @@ def is_empty(value: Any) -> bool:
 def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, str]:
     """A number written ``22660``, ``$22,660``, ``3.5``; returns the number and any trailing text
     (only allowed when ``allow_residue``: scrape artefacts such as ``26 URUGUAY``)."""
+    if type(value) is str:
+        plain = value.lstrip("$").replace(",", "")
+        if plain.isdigit():  # fast path: "22660", "$22,660"
+            return Decimal(plain), ""
     if is_empty(value):
         return None, ""
     if isinstance(value, bool):
@@ -69,7 +73,12 @@ def money(value: Any, *, allow_residue: bool = False, places: int = 2) -> tuple[
     num, residue = number(value, allow_residue=allow_residue)
     if num is None:
         return None, residue
-    return num.quantize(Decimal(1).scaleb(-places)), residue
+    return num.quantize(_quantum(places)), residue
+
+
+@lru_cache(maxsize=16)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
 
 
 def year_from_two_digits(yy: int) -> int:
@@ -153,5 +162,9 @@ def slug(*parts: Any, max_length: int = 120) -> str:
 
 def key_hash(*parts: Any, length: int = 12) -> str:
     """A short stable hash of a natural key."""
-    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return text_hash("\x1f".join("" if p is None else str(p) for p in parts), length)
+
+
+def text_hash(raw: str, length: int = 12) -> str:
+    """:func:`key_hash` of parts already joined with ``\\x1f`` (``None`` written as ``''``)."""
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()[:length]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import operator
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def spec(columns: dict[str, str], required: set[str] | frozenset[str], delimiter
     return Spec({norm_header(k): v for k, v in columns.items()}, frozenset(required), delimiters, labels)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
     values: dict[str, Any]
@@ -230,7 +231,12 @@ def _csv_rows(
     path: Path, delimiter: str, header_line: int, canonical: list[str | None], labels: dict[str, str]
 ) -> Iterator[Row]:
     width = len(canonical)
-    pairs = [(i, k) for i, k in enumerate(canonical) if k]
+    keys = [k for k in canonical if k]
+    positions = [i for i, k in enumerate(canonical) if k]
+    # the mapped cells of a row, in the order of ``keys`` (all of them, as they are, when every column is known)
+    every = positions == list(range(width))
+    pick = _picker(positions)
+    strip = str.strip
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
         prev = 0
@@ -246,11 +252,20 @@ def _csv_rows(
                     what = "truncated row?" if len(cells) < width else "wrong delimiter or unquoted field?"
                     yield Row(line, {"__shape__": (len(cells), width, what)}, labels)
                     continue
-                yield Row(line, {k: cells[i].strip() for i, k in pairs}, labels)
+                yield Row(line, dict(zip(keys, map(strip, cells if every else pick(cells)), strict=True)), labels)
         except csv.Error as exc:
             raise ImportFailed(
                 f"{path}, line {reader.line_num}, column 1: malformed CSV ({exc}); truncated file?"
             ) from None
+
+
+def _picker(positions: list[int]) -> Callable[[list[str]], Iterable[str]]:
+    if not positions:
+        return lambda cells: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda cells: (cells[only],)
+    return operator.itemgetter(*positions)  # type: ignore[return-value]
 
 
 def check_shape(row: Row) -> None:

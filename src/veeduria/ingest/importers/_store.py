@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import operator
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from veeduria.evidence.models import Citation, Record, Revision, Source
@@ -33,13 +36,39 @@ _CREATED: dict[str, Any] = {}
 _SKIP = {"created_at", "updated_at"}
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0  # imports running (threads): the settings change with the first and come back after the last
+_gc_saved: tuple[int, ...] = ()
+#: young collections every 10,000 container allocations instead of 700 while an import runs
+_GC_THRESHOLD = (10_000, 10, 10)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Fewer garbage collector passes during an import, which allocates a few short-lived objects per row:
+    what existed before (Django, the caches) is set aside instead of being scanned again at every full
+    collection (``gc.freeze``), and young collections are rarer. Cycles are still collected; the previous
+    settings come back afterwards."""
+    global _gc_depth, _gc_saved
+    with _gc_lock:
+        _gc_depth += 1
+        if _gc_depth == 1:
+            _gc_saved = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(*_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0:
+                gc.set_threshold(*_gc_saved)
+                gc.unfreeze()
+
+
 def _driver_integrity_error() -> type[Exception]:
     """The driver's own IntegrityError (psycopg's ``COPY`` raises it unwrapped)."""
     return getattr(getattr(connection, "Database", None), "IntegrityError", IntegrityError)
-
-
-_by_id = operator.itemgetter("id")
-_by_object = operator.itemgetter("object_id")
 
 
 def _empty(value: Any) -> bool:
@@ -208,13 +237,9 @@ class Context:
 # ------------------------------------------------------------------------------------------- writer
 
 
-@dataclass
-class Pending:
-    pk: str
-    values: dict[str, Any]
-    locator: str
-    note: str
-    m2m: dict[str, list[str]]
+#: What :meth:`Writer.add` was given for one record, until its chunk is written: values (a dict, or a tuple in
+#: the order of the writer's ``fields``), locator, note, many-to-many targets (``None``: none given)
+Pending = tuple[dict[str, Any] | tuple[Any, ...], str, str, dict[str, list[str]] | None]
 
 
 def _adapter(f: models.Field) -> Callable[[Any], Any] | None:
@@ -225,6 +250,8 @@ def _adapter(f: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(f, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(f, models.DecimalField):
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # passed as it is (the base implementation returns the value unchanged)
         return lambda v: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
     if isinstance(f, models.JSONField):
         return lambda v: f.get_db_prep_value(v, connection)
@@ -258,9 +285,19 @@ class _Inserter:
     def run(self, rows: Iterable[dict[str, Any]]) -> None:
         default, getter = self.default_row, self.getter
         params = [list(getter(default | row)) for row in rows]
+        if params:
+            self.run_lists(params, self.adapted)
+
+    def template(self, varying: Iterable[str], constants: dict[str, Any]) -> _Template:
+        return _Template(self, list(varying), constants)
+
+    def run_lists(
+        self, params: list[list[Any]], adapted: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]]
+    ) -> None:
+        """Insert rows of parameters in column order, adapting the values at the ``adapted`` positions."""
         if not params:
             return
-        for i, fn, memo in self.adapted:
+        for i, fn, memo in adapted:
             if memo is None:
                 for values in params:
                     if values[i] is not None:
@@ -274,12 +311,51 @@ class _Inserter:
                 try:
                     values[i] = memo[key]
                 except (KeyError, TypeError):
-                    adapted = fn(value)
+                    result = fn(value)
                     if len(memo) < 4096:
                         with contextlib.suppress(TypeError):  # unhashable (JSON)
-                            memo[key] = adapted
-                    values[i] = adapted
+                            memo[key] = result
+                    values[i] = result
         execute_many(self.sql, params)
+
+
+class _Template:
+    """Parameter rows of one INSERT built straight from a tuple of ``varying`` values per row (no dict per row);
+    every other column is a constant of the run (from ``constants``, or the column's default), adapted once."""
+
+    def __init__(self, ins: _Inserter, varying: list[str], constants: dict[str, Any]) -> None:
+        self.ins = ins
+        index = {name: i for i, name in enumerate(varying)}
+        adapters = {i: (fn, memo) for i, fn, memo in ins.adapted}
+        consts: list[Any] = []
+        positions: list[int] = []
+        #: (position in the row, adapter, memo) of the varying values that need adapting
+        self.adapted: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
+        for pos, (name, default) in enumerate(zip(ins.attnames, ins.defaults, strict=True)):
+            if name in index:
+                positions.append(index[name])
+                if pos in adapters:
+                    self.adapted.append((pos, *adapters[pos]))
+                continue
+            value = constants.get(name, default)
+            if value is not None and pos in adapters:
+                value = adapters[pos][0](value)
+            positions.append(len(varying) + len(consts))
+            consts.append(value)
+        self.consts = tuple(consts)
+        getter = operator.itemgetter(*positions)
+        self.getter: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
+            getter if len(positions) > 1 else (lambda row: (getter(row),))
+        )
+
+    def rows(self, values: Iterable[tuple[Any, ...]]) -> list[Any]:
+        getter, consts = self.getter, self.consts
+        if self.adapted:
+            return [list(getter(v + consts)) for v in values]
+        return [getter(v + consts) for v in values]
+
+    def run(self, values: Iterable[tuple[Any, ...]]) -> None:
+        self.ins.run_lists(self.rows(values), self.adapted)
 
 
 def execute_many(sql: str, params: list[Any]) -> None:
@@ -342,18 +418,29 @@ class Writer:
         self._insert_revision = inserter(Revision, with_pk=False)
         self._through_sqls: dict[str, str] = {}
         self._reason: str | None = None
+        self._tpl: tuple[_Template, _Template, _Template] | None = None
         self.written_ids: list[str] = []  # only kept when ``keep_ids`` (small imports)
         self.keep_ids = False
         #: the table is empty: the first chunks need no comparison with existing rows
         self.fresh = not model._default_manager.exists()
 
     def add(
-        self, pk: str, values: dict[str, Any], *, locator: str, note: str = "", m2m: dict[str, list[str]] | None = None
+        self,
+        pk: str,
+        values: dict[str, Any] | tuple[Any, ...],
+        *,
+        locator: str,
+        note: str = "",
+        m2m: dict[str, list[str]] | None = None,
     ) -> None:
-        if pk in self.pending:
+        """Queue one record: ``values`` by field name, or (cheaper for big files) a tuple of every field in the
+        order of the writer's ``fields``."""
+        pending = self.pending
+        if pk in pending:
             self.flush()
-        self.pending[pk] = Pending(pk, values, locator[:200], note, m2m or {})
-        if len(self.pending) >= self.chunk:
+            pending = self.pending
+        pending[pk] = (values, locator[:200], note, m2m)
+        if len(pending) >= self.chunk:
             self.flush()
 
     # -- the chunk ------------------------------------------------------------------------------
@@ -379,6 +466,32 @@ class Writer:
             for row in self.model._default_manager.filter(pk__in=ids).values_list("pk", *self.attnames)
         }
         self._apply(pending, ids, existing)
+
+    def _templates(self) -> tuple[_Template, _Template, _Template]:
+        """Rows of the three INSERTs of a created record (record, citation, create revision) from tuples."""
+        if self._tpl is None:
+            ctx, ct = self.ctx, self.ct.pk
+            self._tpl = (
+                self._insert.template([*self.attnames, "id"], {"created_at": ctx.now, "updated_at": ctx.now}),
+                self._insert_citation.template(
+                    ["object_id", "locator", "note"],
+                    {"content_type_id": ct, "field": "", "source_id": ctx.source_id, "quote": ""},
+                ),
+                # a create revision says who, when and why (file and format); the values are the record
+                # itself and the cited row, so they are not copied into the revision (bulk imports)
+                self._insert_revision.template(
+                    ["object_id"],
+                    {
+                        "content_type_id": ct,
+                        "created_at": ctx.now,
+                        "author": ctx.revision_author,
+                        "action": Revision.Action.CREATE,
+                        "changes": _CREATED,
+                        "reason": ctx.reason,
+                    },
+                ),
+            )
+        return self._tpl
 
     def _apply(self, pending: dict[str, Pending], ids: list[str], existing: dict[str, dict[str, Any]]) -> None:
         ctx, ct = self.ctx, self.ct
@@ -413,27 +526,34 @@ class Writer:
                 citations.setdefault(oid, (cpk, loc, note))
         links = self._links(list(existing)) if self.m2m and existing else {}
 
-        creates: list[dict[str, Any]] = []
-        new_citations: list[dict[str, Any]] = []
+        record_tpl, citation_tpl, revision_tpl = self._templates()
+        creates: list[dict[str, Any]] = []  # records given as dicts
+        created: list[tuple[Any, ...]] = []  # records given as tuples: (*values, id)
+        new_citations: list[tuple[str, str, str]] = []  # (object id, locator, note)
+        created_ids: list[tuple[str]] = []
         revisions: list[dict[str, Any]] = []
         names = self.names
-        for pk, item in pending.items():
+        # in id order: neighbouring index pages are written together (ids are hashes, random otherwise)
+        for pk in sorted(pending):
+            values, locator, note, m2m = pending[pk]
             old = existing.get(pk)
             if old is None:
-                row = dict(item.values)
-                row["id"] = pk
-                row["created_at"] = now
-                row["updated_at"] = now
-                creates.append(row)
-                new_citations.append(self._citation(pk, item))
-                # a create revision says who, when and why (file and format); the values are the record
-                # itself and the cited row, so they are not copied into the revision (bulk imports)
-                revisions.append(self._revision(pk, Revision.Action.CREATE, _CREATED))
+                if type(values) is tuple:
+                    created.append((*values, pk))
+                else:
+                    row = dict(values)
+                    row["id"] = pk
+                    row["created_at"] = now
+                    row["updated_at"] = now
+                    creates.append(row)
+                new_citations.append((pk, locator, note))
+                created_ids.append((pk,))
                 continue
+            given = values if isinstance(values, dict) else dict(zip(self.attnames, values, strict=True))
             full = pk in owned and pk not in deferred
             changes = {}
             update: dict[str, Any] = {}
-            for k, new in item.values.items():
+            for k, new in given.items():
                 was = old[k]
                 if full:
                     if not _same(was, new):
@@ -442,7 +562,7 @@ class Writer:
                 elif k in self.fill and _empty(was) and not _empty(new):
                     update[k] = new
                     changes[names[k]] = [plain(was), plain(new)]
-            for name, targets in item.m2m.items():
+            for name, targets in (m2m or {}).items():
                 current = links.get(name, {}).get(pk, set())
                 wanted = set(targets) | (current if self.m2m_union else set())
                 if (full and current != wanted) or (not full and name in self.fill and not current and wanted):
@@ -450,10 +570,10 @@ class Writer:
                     changes[name] = [sorted(current), sorted(wanted)]
             cit = citations.get(pk)
             if cit is None:
-                new_citations.append(self._citation(pk, item))
-                changes["citations"] = [None, f"{ctx.source_id} {item.locator}".strip()]
-            elif (cit[1], cit[2]) != (item.locator, item.note):
-                Citation.objects.filter(pk=cit[0]).update(locator=item.locator, note=item.note)
+                new_citations.append((pk, locator, note))
+                changes["citations"] = [None, f"{ctx.source_id} {locator}".strip()]
+            elif (cit[1], cit[2]) != (locator, note):
+                Citation.objects.filter(pk=cit[0]).update(locator=locator, note=note)
             if update:
                 self.model._default_manager.filter(pk=pk).update(**update, updated_at=now)
             if changes:
@@ -461,36 +581,23 @@ class Writer:
                 ctx.report.updated += 1
             else:
                 ctx.report.unchanged += 1
-        # rows sorted by id: neighbouring index pages are written together (ids are hashes, random otherwise)
-        creates.sort(key=_by_id)
         self._insert.run(creates)
+        record_tpl.run(created)
         for name in self.m2m:
             pairs = sorted(
                 (pk, t)
-                for pk, item in pending.items()
-                if pk not in existing
-                for t in dict.fromkeys(item.m2m.get(name, ()))
+                for pk, (_values, _locator, _note, m2m) in pending.items()
+                if pk not in existing and m2m
+                for t in dict.fromkeys(m2m.get(name, ()))
             )
             if pairs:
                 execute_many(self._through_sql(name), pairs)
-        new_citations.sort(key=_by_object)
-        self._insert_citation.run(new_citations)
-        revisions.sort(key=_by_object)
+        citation_tpl.run(new_citations)
+        revision_tpl.run(created_ids)
         self._insert_revision.run(revisions)
-        ctx.report.created += len(creates)
+        ctx.report.created += len(creates) + len(created)
         if self.keep_ids:
             self.written_ids.extend(ids)
-
-    def _citation(self, pk: str, item: Pending) -> dict[str, Any]:
-        return {
-            "content_type_id": self.ct.pk,
-            "object_id": pk,
-            "field": "",
-            "source_id": self.ctx.source_id,
-            "locator": item.locator,
-            "quote": "",
-            "note": item.note,
-        }
 
     def _revision(self, pk: str, action: str, changes: dict[str, Any]) -> dict[str, Any]:
         if self._reason is None:
