@@ -100,3 +100,18 @@ def test_messages_in_spanish_by_default(tmp_path: Path, mini_dataset: Path) -> N
     assert result.returncode == 1
     assert "no se cargó nada" in result.stderr
     assert "registro 'frn': campo desconocido 'iso' (¿quiso decir 'iso3'?)" in result.stderr
+
+
+def test_import_messages_in_spanish(tmp_path: Path) -> None:
+    header = "report_fy,program,course_title,us_unit,student_unit,location,start_date,end_date,quantity,total_cost\n"
+    rows = [
+        "2019_2020,IMET-1 - Fiscal Year 2019,BASIC OFFICER,FT BENNING,Army,GA,1/7/2019,6/14/2019,2,$100\n",
+        "2019_2020,IMET-1 - Fiscal Year 2019,NAVAL COURSE,NAVSCIATTS,Navy,MS,2/4/2019,4/5/2019,doce,$200\n",
+    ]
+    path = tmp_path / "cursos.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    result = run("import", "fmtrpt", str(path), "--country", "PER", data_dir=tmp_path, env={"VEEDURIA_LANGUAGE": "es"})
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"veeduria import: no se importó nada: {path}, línea 3, columna quantity (9): ")
+    assert "'doce' no es un número; no se importó nada (--skip-bad-rows importa las demás filas)" in last

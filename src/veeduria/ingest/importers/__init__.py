@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from veeduria.ingest.importers.errors import ImportFailed, RowError
 
@@ -36,28 +38,39 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"]
+        """What the import did, in the active language (several lines)."""
+        parts = [
+            _("%(created)d creados, %(updated)d actualizados, %(unchanged)d sin cambios")
+            % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        ]
         if self.filtered:
-            parts.append(f"{self.filtered} rows not selected")
+            n = self.filtered
+            parts.append(ngettext("%(n)d fila no seleccionada", "%(n)d filas no seleccionadas", n) % {"n": n})
         if self.skipped:
-            parts.append(f"{len(self.skipped)} bad rows skipped")
-        text = "; ".join(parts)
+            n = len(self.skipped)
+            parts.append(ngettext("%(n)d fila errónea omitida", "%(n)d filas erróneas omitidas", n) % {"n": n})
+        lines = ["; ".join(parts)]
         if self.unknown_columns:
-            text += f"\nunknown columns (not imported): {', '.join(self.unknown_columns)}"
-        for note in self.notes:
-            text += f"\n{note}"
+            lines.append(
+                _("columnas desconocidas (no importadas): %(columns)s") % {"columns": ", ".join(self.unknown_columns)}
+            )
+        lines.extend(self.notes)
         if self.skipped:
-            shown = "\n  ".join(self.skipped[:10])
-            more = f"\n  ... and {len(self.skipped) - 10} more" if len(self.skipped) > 10 else ""
-            text += f"\nskipped rows:\n  {shown}{more}"
+            lines.append(_("filas omitidas:"))
+            lines.extend(f"  {s}" for s in self.skipped[:10])
+            if len(self.skipped) > 10:
+                lines.append("  " + _("... y %(n)d más") % {"n": len(self.skipped) - 10})
             if self.report_file:
-                text += f"\nreport written to {self.report_file}"
-        return text
+                lines.append(_("informe escrito en %(file)s") % {"file": self.report_file})
+        return "\n".join(lines)
 
 
 def _module(fmt: str):  # type: ignore[no-untyped-def]
     if fmt not in FORMATS:
-        raise ImportFailed(f"unknown import format {fmt!r}; known formats: {', '.join(FORMATS)}")
+        raise ImportFailed(
+            _("formato de importación desconocido %(format)s; formatos: %(known)s")
+            % {"format": repr(fmt), "known": ", ".join(FORMATS)}
+        )
     return importlib.import_module(f"veeduria.ingest.importers.{fmt.replace('-', '_')}")
 
 
@@ -79,7 +92,10 @@ def run_import(
     if country is not None:
         country = country.strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", country):
-            raise ImportFailed(f"--country {country!r}: expected an ISO 3166-1 alpha-3 code such as PER")
+            raise ImportFailed(
+                _("--country %(country)s: se esperaba un código ISO 3166-1 alfa-3, como PER")
+                % {"country": repr(country)}
+            )
     report = ImportReport(0, 0, 0, [], [])
     ctx = _store.Context(
         fmt=fmt,
@@ -112,13 +128,23 @@ class _Rejected(Exception):
 
 
 def _rejection(path: Path, errors: list[RowError]) -> str:
-    first = errors[0]
-    text = f"{path}, {first}"
-    if len(errors) > 1:
-        more = ", ".join(str(e.line) for e in errors[1 : _LISTED_ERRORS + 1])
-        ellipsis = ", ..." if len(errors) > _LISTED_ERRORS + 1 else ""
-        text += f" (and {len(errors) - 1} more bad rows, at lines {more}{ellipsis})"
-    return text + "; nothing imported (--skip-bad-rows imports the other rows)"
+    """The one-line message of a file rejected for bad rows: the first one, and where the others are."""
+    if len(errors) == 1:
+        return _("%(file)s, %(error)s; no se importó nada (--skip-bad-rows importa las demás filas)") % {
+            "file": path,
+            "error": errors[0],
+        }
+    lines = ", ".join(str(e.line) for e in errors[1 : _LISTED_ERRORS + 1])
+    if len(errors) > _LISTED_ERRORS + 1:
+        lines += ", ..."
+    n = len(errors) - 1
+    return ngettext(
+        "%(file)s, %(error)s (y %(n)d fila errónea más, en la línea %(lines)s); "
+        "no se importó nada (--skip-bad-rows importa las demás filas)",
+        "%(file)s, %(error)s (y %(n)d filas erróneas más, en las líneas %(lines)s); "
+        "no se importó nada (--skip-bad-rows importa las demás filas)",
+        n,
+    ) % {"file": path, "error": errors[0], "n": n, "lines": lines}
 
 
 def import_bundled(*, progress: bool | None = None) -> list[tuple[str, ImportReport]]:

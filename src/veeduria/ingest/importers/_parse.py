@@ -11,12 +11,26 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 EMPTY = {"", "na", "n/a", "nan", "null", "none", "-"}
 _NUMBER = re.compile(r"^\s*(-)?\s*\$?\s*(-)?\s*(\d[\d,]*(?:\.\d+)?|\.\d+)(.*)$", re.S)
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _ISO_PARTIAL = re.compile(r"^(\d{4})-(\d{2}|xx|XX)-(\d{2}|xx|XX)$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _not_a_number(value: Any) -> str:
+    return _("%(value)s no es un número") % {"value": repr(value)}
+
+
+def not_iso3(text: str) -> str:
+    """The reason given for a value that is not a country code."""
+    return _("%(value)s no es un código ISO 3166-1 alfa-3") % {"value": repr(text)}
+
+
+def _not_a_valid_date(text: str) -> str:
+    return _("%(value)s no es una fecha válida") % {"value": repr(text)}
 
 
 def is_empty(value: Any) -> bool:
@@ -33,7 +47,7 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
     if is_empty(value):
         return None, ""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(_not_a_number(value))
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value)), ""
     text = str(value).strip()
@@ -44,15 +58,15 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
         return None, ""
     match = _NUMBER.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a number")
+        raise ValueError(_not_a_number(text))
     sign = "-" if (match.group(1) or match.group(2)) else ""
     digits, residue = match.group(3).replace(",", ""), match.group(4).strip()
     if residue and not allow_residue:
-        raise ValueError(f"{text!r} is not a number")
+        raise ValueError(_not_a_number(text))
     try:
         return Decimal(sign + digits), residue
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise ValueError(_not_a_number(text)) from None
 
 
 def count(value: Any, *, allow_residue: bool = False) -> tuple[int | None, str]:
@@ -63,9 +77,9 @@ def count(value: Any, *, allow_residue: bool = False) -> tuple[int | None, str]:
     if num is None:
         return None, residue
     if num < 0:
-        raise ValueError(f"negative count {value!r}")
+        raise ValueError(_("cantidad negativa %(value)s") % {"value": repr(value)})
     if num != num.to_integral_value():
-        raise ValueError(f"{value!r} is not a whole number")
+        raise ValueError(_("%(value)s no es un número entero") % {"value": repr(value)})
     return int(num), residue
 
 
@@ -106,13 +120,13 @@ def _us_date_text(value: str) -> dt.date | None:
     text = value.strip()
     match = _US_DATE.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date (expected m/d/yyyy)")
+        raise ValueError(_("%(value)s no es una fecha (se esperaba m/d/aaaa)") % {"value": repr(text)})
     month, day, year = int(match.group(1)), int(match.group(2)), match.group(3)
     yyyy = year_from_two_digits(int(year)) if len(year) == 2 else int(year)
     try:
         return dt.date(yyyy, month, day)
     except ValueError:
-        raise ValueError(f"{text!r} is not a valid date") from None
+        raise ValueError(_not_a_valid_date(text)) from None
 
 
 def dmy_date(value: Any) -> dt.date | None:
@@ -126,11 +140,11 @@ def dmy_date(value: Any) -> dt.date | None:
     text = str(value).strip()
     match = _DMY.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date (expected dd/mm/yyyy)")
+        raise ValueError(_("%(value)s no es una fecha (se esperaba dd/mm/aaaa)") % {"value": repr(text)})
     try:
         return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
-        raise ValueError(f"{text!r} is not a valid date") from None
+        raise ValueError(_not_a_valid_date(text)) from None
 
 
 def partial_date(value: Any) -> tuple[dt.date | None, str]:
@@ -149,7 +163,7 @@ def partial_date(value: Any) -> tuple[dt.date | None, str]:
                 return dt.date(int(year), int(month), 1), "month"
             return dt.date(int(year), int(month), int(day)), "day"
         except ValueError:
-            raise ValueError(f"{text!r} is not a valid date") from None
+            raise ValueError(_not_a_valid_date(text)) from None
     if re.fullmatch(r"\d{4}", text):
         return dt.date(int(text), 1, 1), "year"
     return us_date(text), "day"

@@ -14,12 +14,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from veeduria.ingest.importers.errors import ImportFailed, RowError
 
 #: How many leading lines/rows are searched for the header row.
 HEADER_SEARCH_ROWS = 30
 _CHUNK = 1 << 20
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+#: delimiter → (name, plural name), for messages
+_DELIMITER_NAMES = {
+    ",": (gettext_lazy("coma"), gettext_lazy("comas")),
+    ";": (gettext_lazy("punto y coma"), gettext_lazy("puntos y comas")),
+    "\t": (gettext_lazy("tabulador"), gettext_lazy("tabuladores")),
+    "|": (gettext_lazy("barra vertical"), gettext_lazy("barras verticales")),
+}
+
+
+def _cannot_read(path: Path, exc: OSError) -> ImportFailed:
+    return ImportFailed(
+        _("%(file)s: no se puede leer el archivo (%(reason)s)") % {"file": path, "reason": exc.strerror}
+    )
+
+
+def _empty_file(path: Path) -> ImportFailed:
+    return ImportFailed(_("%(file)s, línea 1, columna 1: el archivo está vacío") % {"file": path})
+
+
+def _either(names: list[str]) -> str:
+    """``'comma'``, ``'comma or tab'``, ``'comma, semicolon or tab'`` in the active language."""
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s o %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def norm_header(name: Any) -> str:
@@ -110,9 +136,9 @@ def _check_bytes(path: Path) -> int:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise _cannot_read(path, exc) from None
     if size == 0:
-        raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
+        raise _empty_file(path)
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     lines = 0
     offset = 0
@@ -129,12 +155,21 @@ def _check_bytes(path: Path) -> int:
                 text = ""
             if nul >= 0 and (bad < 0 or nul < bad):
                 line, col = _position(chunk, nul, lines, offset, last_line_start)
-                raise ImportFailed(f"{path}, line {line}, column {col}: binary data (NUL byte); not a text file")
+                raise ImportFailed(
+                    _(
+                        "%(file)s, línea %(line)d, columna %(column)d: datos binarios (byte NUL); "
+                        "no es un archivo de texto"
+                    )
+                    % {"file": path, "line": line, "column": col}
+                )
             if bad >= 0:
                 line, col = _position(chunk, bad, lines, offset, last_line_start)
                 raise ImportFailed(
-                    f"{path}, line {line}, column {col}: not UTF-8 text (byte 0x{chunk[bad]:02x}); "
-                    "save the file as UTF-8"
+                    _(
+                        "%(file)s, línea %(line)d, columna %(column)d: no es texto UTF-8 (byte %(byte)s); "
+                        "guarde el archivo como UTF-8"
+                    )
+                    % {"file": path, "line": line, "column": col, "byte": f"0x{chunk[bad]:02x}"}
                 )
             if blank and text.strip():
                 blank = False
@@ -147,10 +182,11 @@ def _check_bytes(path: Path) -> int:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise ImportFailed(
-                f"{path}, line {lines + 1}, column 1: the file ends inside a UTF-8 character (truncated?)"
+                _("%(file)s, línea %(line)d, columna 1: el archivo termina dentro de un carácter UTF-8 (¿truncado?)")
+                % {"file": path, "line": lines + 1}
             ) from None
     if blank:
-        raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
+        raise _empty_file(path)
     return lines
 
 
@@ -172,7 +208,7 @@ def read_csv(path: Path, sp: Spec) -> Table:
     """Open ``path`` as a delimited text file laid out as ``sp`` describes, or fail with a clear message."""
     lines = _check_bytes(path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        head = [fh.readline() for _ in range(HEADER_SEARCH_ROWS)]
+        head = [fh.readline() for _i in range(HEADER_SEARCH_ROWS)]
     head = [h for h in head if h]
     best: tuple[int, int, str, list[str], list[str | None], set[str]] | None = None
     for delimiter in sp.delimiters:
@@ -192,21 +228,37 @@ def read_csv(path: Path, sp: Spec) -> Table:
         if delimiter in sp.delimiters:
             continue
         for i, raw_line in enumerate(head):
-            _, missing = _match_header(raw_line.rstrip("\r\n").split(delimiter), sp)
+            _canonical, missing = _match_header(raw_line.rstrip("\r\n").split(delimiter), sp)
             if not missing:
-                expected = " or ".join(_DELIMITER_NAMES[d] for d in sp.delimiters)
                 raise ImportFailed(
-                    f"{path}, line {i + 1}, column 1: columns are separated by {_DELIMITER_NAMES[delimiter]}s; "
-                    f"expected {expected}"
+                    _(
+                        "%(file)s, línea %(line)d, columna 1: las columnas están separadas por %(found)s; "
+                        "se esperaba %(expected)s"
+                    )
+                    % {
+                        "file": path,
+                        "line": i + 1,
+                        "found": str(_DELIMITER_NAMES[delimiter][1]),
+                        "expected": _either([str(_DELIMITER_NAMES[d][0]) for d in sp.delimiters]),
+                    }
                 )
     if best is not None and best[0] > 0:
         line, cells, missing = best[1], best[3], best[5]
         names = ", ".join(sorted(sp.label(m) for m in missing))
-        raise ImportFailed(f"{path}, line {line}, column {len(cells) + 1}: missing required column(s): {names}")
+        raise ImportFailed(
+            ngettext(
+                "%(file)s, línea %(line)d, columna %(column)d: falta la columna obligatoria: %(names)s",
+                "%(file)s, línea %(line)d, columna %(column)d: faltan las columnas obligatorias: %(names)s",
+                len(missing),
+            )
+            % {"file": path, "line": line, "column": len(cells) + 1, "names": names}
+        )
     raise ImportFailed(
-        f"{path}, line 1, column 1: no header row with the required columns "
-        f"({', '.join(sorted(sp.label(r) for r in sp.required))}) in the first {HEADER_SEARCH_ROWS} lines; "
-        "wrong file or format?"
+        _(
+            "%(file)s, línea 1, columna 1: no hay ninguna fila de encabezado con las columnas obligatorias "
+            "(%(names)s) en las primeras %(n)d líneas; ¿archivo o formato equivocado?"
+        )
+        % {"file": path, "names": ", ".join(sorted(sp.label(r) for r in sp.required)), "n": HEADER_SEARCH_ROWS}
     )
 
 
@@ -249,13 +301,13 @@ def _csv_rows(
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue
                 if len(cells) != width:
-                    what = "truncated row?" if len(cells) < width else "wrong delimiter or unquoted field?"
-                    yield Row(line, {"__shape__": (len(cells), width, what)}, labels)
+                    yield Row(line, {"__shape__": (len(cells), width)}, labels)
                     continue
                 yield Row(line, dict(zip(keys, map(strip, cells if every else pick(cells)), strict=True)), labels)
         except csv.Error as exc:
             raise ImportFailed(
-                f"{path}, line {reader.line_num}, column 1: malformed CSV ({exc}); truncated file?"
+                _("%(file)s, línea %(line)d, columna 1: CSV mal formado (%(error)s); ¿archivo truncado?")
+                % {"file": path, "line": reader.line_num, "error": exc}
             ) from None
 
 
@@ -272,8 +324,14 @@ def check_shape(row: Row) -> None:
     """Raise a row error if the row has the wrong number of fields."""
     shape = row.values.get("__shape__")
     if shape:
-        found, width, what = shape
-        raise RowError(row.line, f"{min(found, width) + 1}", f"{found} fields where the header has {width} ({what})")
+        found, width = shape
+        reason = _("¿fila truncada?") if found < width else _("¿delimitador equivocado o campo sin comillas?")
+        message = ngettext(
+            "%(found)d campo, pero el encabezado tiene %(width)d (%(reason)s)",
+            "%(found)d campos, pero el encabezado tiene %(width)d (%(reason)s)",
+            found,
+        ) % {"found": found, "width": width, "reason": reason}
+        raise RowError(row.line, f"{min(found, width) + 1}", message)
 
 
 # ---------------------------------------------------------------------------------------------- XLSX
@@ -286,20 +344,24 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(
-            f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc.__class__.__name__})"
-        ) from None
+        raise _not_a_workbook(path, exc.__class__.__name__) from None
     except Exception as exc:  # openpyxl raises its own InvalidFileException
-        raise ImportFailed(f"{path}, line 1, column 1: not an Excel .xlsx workbook ({exc})") from None
+        raise _not_a_workbook(path, str(exc)) from None
+
+
+def _not_a_workbook(path: Path, reason: str) -> ImportFailed:
+    return ImportFailed(
+        _("%(file)s, línea 1, columna 1: no es un libro de Excel .xlsx (%(reason)s)") % {"file": path, "reason": reason}
+    )
 
 
 def _check_exists(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise _cannot_read(path, exc) from None
     if size == 0:
-        raise ImportFailed(f"{path}, line 1, column 1: the file is empty")
+        raise _empty_file(path)
 
 
 def column_letter(index: int) -> str:

@@ -20,6 +20,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from veeduria.evidence.models import Citation, Record, Revision, Source
 from veeduria.evidence.revisions import plain, record_change
@@ -106,12 +108,23 @@ class Progress:
             self._next = self.done + max(self.total // 200, 500)
             frac = min(self.done / self.total, 1.0)
             bar = "#" * int(frac * 30)
-            sys.stderr.write(f"\r{self.label} [{bar:<30}] {self.done:,}/{self.total:,} rows")
+            text = _("%(label)s [%(bar)s] %(done)s/%(total)s filas") % {
+                "label": self.label,
+                "bar": f"{bar:<30}",
+                "done": f"{self.done:,}",
+                "total": f"{self.total:,}",
+            }
+            sys.stderr.write(f"\r{text}")
             sys.stderr.flush()
 
     def close(self) -> None:
         if self.enabled:
-            sys.stderr.write(f"\r{self.label} [{'#' * 30}] {self.done:,} rows\n")
+            text = _("%(label)s [%(bar)s] %(done)s filas") % {
+                "label": self.label,
+                "bar": "#" * 30,
+                "done": f"{self.done:,}",
+            }
+            sys.stderr.write(f"\r{text}\n")
             sys.stderr.flush()
 
 
@@ -659,7 +672,8 @@ def write_report(ctx: Context, lines: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = ctx.now.strftime("%Y%m%dT%H%M%S")
     target = folder / f"import-{ctx.fmt}-{ctx.path.stem}-{stamp}.txt"
-    header = [f"# veeduria import {ctx.fmt} {ctx.path}", f"# {ctx.now.isoformat()}", f"# {len(lines)} row(s) skipped:"]
+    skipped = ngettext("%(n)d fila omitida:", "%(n)d filas omitidas:", len(lines)) % {"n": len(lines)}
+    header = [f"# veeduria import {ctx.fmt} {ctx.path}", f"# {ctx.now.isoformat()}", f"# {skipped}"]
     target.write_text("\n".join([*header, *lines]) + "\n", encoding="utf-8")
     return target
 

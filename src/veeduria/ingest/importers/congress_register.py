@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Citation, Source, SourceKind
 from veeduria.evidence.revisions import record_change, snapshot
@@ -128,7 +129,7 @@ def _number(row: Row) -> str:
         value = int(value)
     text = str(value if value is not None else "").strip()
     if not re.fullmatch(r"\d{1,6}", text):
-        raise row.error("number", f"{text!r} is not a norm number")
+        raise row.error("number", _("%(value)s no es un número de norma") % {"value": repr(text)})
     return text.lstrip("0") or "0"
 
 
@@ -148,8 +149,11 @@ def run(ctx: Context) -> None:
             break
     if table is None:
         raise ImportFailed(
-            f"{ctx.path}, line 1, column A: no sheet has the register's header row "
-            f"(NORMA, NÚMERO, DENOMINACIÓN) in its first rows"
+            _(
+                "%(file)s, línea 1, columna A: ninguna hoja tiene la fila de encabezado del registro "
+                "(NORMA, NÚMERO, DENOMINACIÓN) en sus primeras filas"
+            )
+            % {"file": ctx.path}
         )
     ctx.report.unknown_columns = table.unknown
     ctx.ensure_source(f"congress-register-{P.slug(ctx.path.stem)}"[:120])

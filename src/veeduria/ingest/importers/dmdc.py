@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -158,7 +160,7 @@ def run(ctx: Context) -> None:
             check_shape(row)
             iso3 = row.text("iso3").upper()
             if not re.fullmatch(r"[A-Z]{3}", iso3):
-                raise row.error("iso3", f"{row.text('iso3')!r} is not an ISO 3166-1 alpha-3 code")
+                raise row.error("iso3", P.not_iso3(row.text("iso3")))
             if ctx.country and iso3 != ctx.country:
                 ctx.report.filtered += 1
                 continue
@@ -183,29 +185,29 @@ def run(ctx: Context) -> None:
             }
             writer.add(pk, values, locator=f"row {row.line}", note=note)
     writer.flush()
-    ctx.report.notes.append(f"layout: {layout}")
+    ctx.report.notes.append(_("disposición: %(layout)s") % {"layout": layout})
 
 
 def _when(row: Row, layout: str) -> tuple[int, int | None]:
     try:
-        year, _ = P.count(row.get("year"))
+        year, _rest = P.count(row.get("year"))
     except ValueError as exc:
         raise row.error("year", str(exc)) from None
     if year is None or not 1900 <= year <= 2100:
-        raise row.error("year", f"{row.text('year')!r} is not a year")
+        raise row.error("year", _("%(value)s no es un año") % {"value": repr(row.text("year"))})
     if layout == "country-year":
         return year, None
     label = row.text("month").lower()
     if label.isdigit() and 1 <= int(label) <= 12:
         return year, int(label)
     if label not in MONTHS:
-        raise row.error("month", f"{row.text('month')!r} is not a month")
+        raise row.error("month", _("%(value)s no es un mes") % {"value": repr(row.text("month"))})
     return year, MONTHS[label]
 
 
 def _value(row: Row, name: str) -> int | None:
     try:
-        value, _ = P.count(row.get(name))
+        value, _rest = P.count(row.get(name))
     except ValueError as exc:
         raise row.error(name, str(exc)) from None
     return value

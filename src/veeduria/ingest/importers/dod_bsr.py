@@ -12,6 +12,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, Table, column_letter, fold, open_workbook, read_sheet, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -112,7 +114,11 @@ def edition_of(ctx: Context, titles: list[str]) -> str:
         if match:
             return f"FY{match.group(1)}"
     raise ImportFailed(
-        f"{ctx.path}, line 1, column A: cannot tell the edition (no 'FYxx Baseline' title, no FYyyyy in the file name)"
+        _(
+            "%(file)s, línea 1, columna A: no se puede saber la edición (ningún título «FYxx Baseline», "
+            "ningún FYaaaa en el nombre del archivo)"
+        )
+        % {"file": ctx.path}
     )
 
 
@@ -128,7 +134,7 @@ class _Formulas:
         value = self.values[sheet][ref].value
         if value is None:
             return self.compute(sheet, ref, depth + 1)
-        num, _ = P.number(value)
+        num, _rest = P.number(value)
         return num
 
     def compute(self, sheet: str, ref: str, depth: int = 0) -> Decimal | None:
@@ -148,8 +154,11 @@ class _Formulas:
             match = _FORMULA_SUM.match(text)
             if not match or match.group(1).upper() != match.group(3).upper():
                 raise ImportFailed(
-                    f"{self.ctx.path}, sheet {sheet}, cell {ref}: formula {text} has no cached "
-                    "value and is not a simple sum"
+                    _(
+                        "%(file)s, hoja %(sheet)s, celda %(cell)s: la fórmula %(formula)s no tiene un valor "
+                        "guardado y no es una suma simple"
+                    )
+                    % {"file": self.ctx.path, "sheet": sheet, "cell": ref, "formula": text}
                 )
             col = match.group(1).upper()
             refs = [f"{col}{r}" for r in range(int(match.group(2)), int(match.group(4)) + 1)]
@@ -162,7 +171,10 @@ class _Formulas:
 
 def run(ctx: Context) -> None:
     if not ctx.country:
-        raise ImportFailed(f"{ctx.path}: the Base Structure Report lists every country; say which with --country ISO3")
+        raise ImportFailed(
+            _("%(file)s: el Base Structure Report lista todos los países; indique cuál con --country ISO3")
+            % {"file": ctx.path}
+        )
     book = open_workbook(ctx.path)
     found: list[tuple[str, Table, bool]] = []
     titles: list[str] = []
@@ -176,8 +188,11 @@ def run(ctx: Context) -> None:
                 break
     if not any(not agg for _t, _tab, agg in found):
         raise ImportFailed(
-            f"{ctx.path}, line 1, column A: no sheet with the main report's columns "
-            "(Country/State, Site, Building Owned, Plant Replacement Value)"
+            _(
+                "%(file)s, línea 1, columna A: ninguna hoja tiene las columnas del informe principal "
+                "(Country/State, Site, Building Owned, Plant Replacement Value)"
+            )
+            % {"file": ctx.path}
         )
     edition = edition_of(ctx, titles)
     unknown: list[str] = []
@@ -275,11 +290,11 @@ def _values(row: Row, sheet: str, table: Table, aggregated: bool, formulas: _For
             ref = f"{column_letter(table.canonical.index(name))}{row.line}"
             raw = formulas.compute(sheet, ref)
         try:
-            num, _ = P.number(raw)
+            num, _rest = P.number(raw)
         except ValueError:
-            raise row.error(name, f"{raw!r} is not a number") from None
+            raise row.error(name, _("%(value)s no es un número") % {"value": repr(raw)}) from None
         if num is not None and num < 0:
-            raise row.error(name, f"negative value {raw!r}")
+            raise row.error(name, _("valor negativo %(value)s") % {"value": repr(raw)})
         if name in INTEGER_FIELDS:
             values[name] = int(num.to_integral_value()) if num is not None else None
         elif name == "acres":

@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from veeduria.evidence.models import Reliability
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, fold, read_csv, spec
@@ -157,13 +159,15 @@ def _country(ctx: Context, row: Row) -> str | None:
     code = row.text("iso3").upper()
     if code:
         if not re.fullmatch(r"[A-Z]{3}", code):
-            raise row.error("iso3", f"{code!r} is not an ISO 3166-1 alpha-3 code")
+            raise row.error("iso3", P.not_iso3(code))
         return code
     name = row.text("country_name")
     if name:
         found = iso3_for_name(name)
         if found is None:
-            raise row.error("country_name", f"unknown country {name!r}; add an iso_3166_1 column")
+            raise row.error(
+                "country_name", _("país desconocido %(name)s; añada una columna iso_3166_1") % {"name": repr(name)}
+            )
         return found
     return None
 
@@ -182,8 +186,11 @@ def run(ctx: Context) -> None:
     country_columns = table.has("iso3") or table.has("country_name")
     if not country_columns and not file_country:
         raise ImportFailed(
-            f"{ctx.path}, line {table.header_line}: no country column (iso_3166_1 or country) and no --country; "
-            "say which country the rows are about, e.g. --country PER"
+            _(
+                "%(file)s, línea %(line)d: no hay columna de país (iso_3166_1 o country) ni --country; "
+                "indique de qué país son las filas, p. ej. --country PER"
+            )
+            % {"file": ctx.path, "line": table.header_line}
         )
     ctx.ensure_source(f"fmtrpt-{P.slug(ctx.path.stem)}"[:120])
     progress = ctx.start_progress(table.line_estimate)
@@ -198,7 +205,7 @@ def run(ctx: Context) -> None:
             check_shape(row)
             iso3 = (_country(ctx, row) if country_columns else None) or file_country
             if iso3 is None:
-                raise row.error("iso3", "no country in this row and no --country given")
+                raise row.error("iso3", _("esta fila no tiene país y no se indicó --country"))
             if ctx.country and iso3 != ctx.country:
                 ctx.report.filtered += 1
                 continue
@@ -246,9 +253,9 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
     program_label = get("program") or ""
     course = get("course") or ""
     if not program_label:
-        raise row.error("program", "empty program")
+        raise row.error("program", _("programa vacío"))
     if not course:
-        raise row.error("course", "empty course title")
+        raise row.error("course", _("título del curso vacío"))
     program, fy = normalise_program(program_label)
     report_fy = get("report_fy") or get("group") or ""
     if not fy:
@@ -256,7 +263,7 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         if report_years:
             fy = report_years[0]
     start, spilled_end = _date(row, "start", "start_fixed", notes)
-    end, _ = _date(row, "end", "end_fixed", notes)
+    end, _rest = _date(row, "end", "end_fixed", notes)
     if end is None and spilled_end is not None:
         end = spilled_end
     if start and end and end < start:
@@ -267,7 +274,7 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         raise row.error("quantity", str(exc)) from None
     if q_residue:
         if not re.fullmatch(r"[A-Za-z][A-Za-z .,&'-]*", q_residue):
-            raise row.error("quantity", f"{row.text('quantity')!r} is not a number")
+            raise row.error("quantity", _("%(value)s no es un número") % {"value": repr(row.text("quantity"))})
         notes.append(f"quantity '{row.text('quantity')}' has trailing text (scrape artefact)")
     try:
         cost, c_residue = P.money(get("cost"), allow_residue=True)
@@ -275,10 +282,10 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         raise row.error("cost", str(exc)) from None
     if c_residue:
         if not _DATE_RESIDUE.match(c_residue):
-            raise row.error("cost", f"{row.text('cost')!r} is not an amount")
+            raise row.error("cost", _("%(value)s no es un importe") % {"value": repr(row.text("cost"))})
         notes.append(f"total_cost '{row.text('cost')}' has dates spilled into it (scrape artefact)")
     if cost is not None and cost < 0:
-        raise row.error("cost", f"negative cost {row.text('cost')!r}")
+        raise row.error("cost", _("costo negativo %(value)s") % {"value": repr(row.text("cost"))})
     country_id = ctx.country_id(iso3)
     us_unit, student_unit, location = get("us_unit") or "", get("student_unit") or "", get("location") or ""
     page = get("page") or ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import check_shape, fold, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -78,27 +80,28 @@ def run(ctx: Context) -> None:
         progress.advance()
         try:
             check_shape(row)
-            iso3 = row.text("iso3").upper()
+            iso3_text = row.text("iso3")
+            iso3 = iso3_text.upper()
             if not re.fullmatch(r"[A-Z]{3}", iso3):
-                raise row.error("iso3", f"{row.text('iso3')!r} is not an ISO 3166-1 alpha-3 code")
+                raise row.error("iso3", P.not_iso3(iso3_text))
             if ctx.country and iso3 != ctx.country:
                 ctx.report.filtered += 1
                 continue
             stage_label = row.text("stage")
             stage = STAGES.get(fold(stage_label).replace("’", "'"))
             if stage is None:
-                raise row.error("stage", f"unknown transaction type {stage_label!r}")
+                raise row.error("stage", _("tipo de transacción desconocido %(value)s") % {"value": repr(stage_label)})
             fy = row.text("fy").lower()
             if not re.fullmatch(r"\d{4}[a-z]{0,2}", fy):
-                raise row.error("fy", f"{row.text('fy')!r} is not a fiscal year")
+                raise row.error("fy", _("%(value)s no es un año fiscal") % {"value": repr(row.text("fy"))})
             try:
-                amount, _ = P.money(row.get("amount"))
+                amount, _rest = P.money(row.get("amount"))
             except ValueError as exc:
                 raise row.error("amount", str(exc)) from None
             if amount is None:
-                raise row.error("amount", "empty amount")
+                raise row.error("amount", _("importe vacío"))
             try:
-                constant, _ = P.money(row.get("amount_constant"))
+                constant, _rest = P.money(row.get("amount_constant"))
             except ValueError as exc:
                 raise row.error("amount_constant", str(exc)) from None
         except RowError as err:

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -106,8 +109,11 @@ def run(ctx: Context) -> None:
     long = table.has("gwcode")
     if not long and not any(c and c.startswith("state:") for c in table.canonical):
         raise ImportFailed(
-            f"{ctx.path}, line {table.header_line}: neither a gwcode column (long layout) "
-            "nor StateA.. columns (wide layout)"
+            _(
+                "%(file)s, línea %(line)d: no hay columna gwcode (disposición larga) "
+                "ni columnas StateA.. (disposición ancha)"
+            )
+            % {"file": ctx.path, "line": table.header_line}
         )
     ctx.ensure_source(f"mme-{P.slug(ctx.path.stem)}"[:120])
     progress = ctx.start_progress(table.line_estimate)
@@ -119,7 +125,7 @@ def run(ctx: Context) -> None:
             check_shape(row)
             mme_id = row.text("id")
             if not re.fullmatch(r"[A-Za-z]*\d+", mme_id):
-                raise row.error("id", f"{mme_id!r} is not an MME id")
+                raise row.error("id", _("%(value)s no es un identificador MME") % {"value": repr(mme_id)})
             _date(row, "start", "s")
             _date(row, "end", "e")
             found = _participants(row, long, unknown)
@@ -132,15 +138,21 @@ def run(ctx: Context) -> None:
     if ctx.failed:
         return
     if unknown:
+        listed = ", ".join(
+            ngettext("%(name)s (%(n)d fila)", "%(name)s (%(n)d filas)", v) % {"name": k, "n": v}
+            for k, v in sorted(unknown.items())
+        )
         ctx.report.notes.append(
-            "participants not linked (not in the country table): "
-            + ", ".join(f"{k} ({v} rows)" for k, v in sorted(unknown.items()))
+            _("participantes sin enlazar (no están en la tabla de países): %(list)s") % {"list": listed}
         )
     country = ctx.country or _common_country(exercises)
     if country is None:
         raise ImportFailed(
-            f"{ctx.path}, line {table.header_line}: no country takes part in every exercise; "
-            "say which country to import with --country ISO3"
+            _(
+                "%(file)s, línea %(line)d: ningún país participa en todos los ejercicios; "
+                "indique qué país importar con --country ISO3"
+            )
+            % {"file": ctx.path, "line": table.header_line}
         )
     host = ctx.country_id(country)
     writer = Writer(ctx, Activity, FIELDS, m2m=("countries",), m2m_union=long)
@@ -161,7 +173,7 @@ def _participants(row: Row, long: bool, unknown: dict[str, int]) -> list[str]:
     if long:
         code = row.text("gwcode")
         try:
-            gw, _ = P.count(code)
+            gw, _rest = P.count(code)
         except ValueError as exc:
             raise row.error("gwcode", str(exc)) from None
         iso = BY_GWCODE.get(gw) if gw is not None else None
@@ -218,8 +230,8 @@ def _values(row: Row, host: str) -> dict[str, Any]:
         desc_en += f" Description: {focus}"
     lat = lon = None
     try:
-        lat_n, _ = P.number(row.get("lat"))
-        lon_n, _ = P.number(row.get("lon"))
+        lat_n, _rest = P.number(row.get("lat"))
+        lon_n, _rest = P.number(row.get("lon"))
         lat = float(lat_n) if lat_n is not None else None
         lon = float(lon_n) if lon_n is not None else None
     except ValueError as exc:

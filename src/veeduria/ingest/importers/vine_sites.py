@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -56,18 +58,18 @@ def _flag(row: Row, name: str) -> bool:
         return False
     if text in ("0", "1"):
         return text == "1"
-    raise row.error(name, f"{text!r} is not 0 or 1")
+    raise row.error(name, _("%(value)s no es 0 ni 1") % {"value": repr(text)})
 
 
 def _coord(row: Row, name: str, limit: float) -> float | None:
     try:
-        value, _ = P.number(row.get(name))
+        value, _rest = P.number(row.get(name))
     except ValueError as exc:
         raise row.error(name, str(exc)) from None
     if value is None:
         return None
     if abs(value) > limit:
-        raise row.error(name, f"{value} is out of range")
+        raise row.error(name, _("%(value)s está fuera de rango") % {"value": value})
     return float(value)
 
 
@@ -85,13 +87,13 @@ def run(ctx: Context) -> None:
             check_shape(row)
             iso3 = row.text("iso3").upper()
             if not re.fullmatch(r"[A-Z]{3}", iso3):
-                raise row.error("iso3", f"{row.text('iso3')!r} is not an ISO 3166-1 alpha-3 code")
+                raise row.error("iso3", P.not_iso3(row.text("iso3")))
             if ctx.country and iso3 != ctx.country:
                 ctx.report.filtered += 1
                 continue
             name = row.text("name")
             if not name:
-                raise row.error("name", "empty site name")
+                raise row.error("name", _("nombre de sitio vacío"))
             flags = {k: _flag(row, k) for k in LABELS}
             lat, lon = _coord(row, "lat", 90), _coord(row, "lon", 180)
         except RowError as err:
