@@ -130,7 +130,7 @@ class _Rejected(Exception):
 def _rejection(path: Path, errors: list[RowError]) -> str:
     """The one-line message of a file rejected for bad rows: the first one, and where the others are."""
     if len(errors) == 1:
-        return _("%(file)s, %(error)s; no se importó nada (--skip-bad-rows importa las demás filas)") % {
+        return _("%(file)s, %(error)s (--skip-bad-rows importa las demás filas)") % {
             "file": path,
             "error": errors[0],
         }
@@ -139,10 +139,10 @@ def _rejection(path: Path, errors: list[RowError]) -> str:
         lines += ", ..."
     n = len(errors) - 1
     return ngettext(
-        "%(file)s, %(error)s (y %(n)d fila errónea más, en la línea %(lines)s); "
-        "no se importó nada (--skip-bad-rows importa las demás filas)",
-        "%(file)s, %(error)s (y %(n)d filas erróneas más, en las líneas %(lines)s); "
-        "no se importó nada (--skip-bad-rows importa las demás filas)",
+        "%(file)s, %(error)s (y %(n)d fila errónea más, en la línea %(lines)s; "
+        "--skip-bad-rows importa las demás filas)",
+        "%(file)s, %(error)s (y %(n)d filas erróneas más, en las líneas %(lines)s; "
+        "--skip-bad-rows importa las demás filas)",
         n,
     ) % {"file": path, "error": errors[0], "n": n, "lines": lines}
 
