@@ -8,6 +8,7 @@ import datetime as dt
 import gc
 import json
 import operator
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +26,8 @@ from django.utils.translation import ngettext
 
 from veeduria.evidence.models import Citation, Record, Revision, Source
 from veeduria.evidence.revisions import plain, record_change
+from veeduria.ingest.importers import _parse as P
+from veeduria.ingest.importers._read import Row
 from veeduria.ingest.importers.countries import names as country_names
 from veeduria.ingest.importers.errors import RowError
 from veeduria.records.models import Country
@@ -182,6 +185,18 @@ class Context:
                 cursor.execute("PRAGMA cache_size = -65536")
 
     # -- errors --------------------------------------------------------------------------------
+    def row_country(self, row: Row, column: str = "iso3") -> str | None:
+        """The row's ISO3 country code, checked; ``None`` (counted as not selected) when ``--country`` names
+        another country."""
+        text = row.text(column)
+        iso3 = text.upper()
+        if not re.fullmatch(r"[A-Z]{3}", iso3):
+            raise row.error(column, P.not_iso3(text))
+        if self.country and iso3 != self.country:
+            self.report.filtered += 1
+            return None
+        return iso3
+
     def row_error(self, err: RowError) -> None:
         self.errors.append(err)
         if self.skip_bad_rows:

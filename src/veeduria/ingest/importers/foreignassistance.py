@@ -80,12 +80,8 @@ def run(ctx: Context) -> None:
         progress.advance()
         try:
             check_shape(row)
-            iso3_text = row.text("iso3")
-            iso3 = iso3_text.upper()
-            if not re.fullmatch(r"[A-Z]{3}", iso3):
-                raise row.error("iso3", P.not_iso3(iso3_text))
-            if ctx.country and iso3 != ctx.country:
-                ctx.report.filtered += 1
+            iso3 = ctx.row_country(row)
+            if iso3 is None:
                 continue
             stage_label = row.text("stage")
             stage = STAGES.get(fold(stage_label).replace("’", "'"))

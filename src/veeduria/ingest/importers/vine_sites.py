@@ -6,8 +6,6 @@ classification with its source, not a finding of this project."""
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext as _
 
 from veeduria.ingest.importers import _parse as P
@@ -85,11 +83,8 @@ def run(ctx: Context) -> None:
         progress.advance()
         try:
             check_shape(row)
-            iso3 = row.text("iso3").upper()
-            if not re.fullmatch(r"[A-Z]{3}", iso3):
-                raise row.error("iso3", P.not_iso3(row.text("iso3")))
-            if ctx.country and iso3 != ctx.country:
-                ctx.report.filtered += 1
+            iso3 = ctx.row_country(row)
+            if iso3 is None:
                 continue
             name = row.text("name")
             if not name:
