@@ -156,3 +156,21 @@ def test_ten_thousand_records_are_paginated(client: Client, dataset: dict[str, A
     assert "10 001" in html or "10001" in html  # total count shown
     last = client.get("/es/personal/?page=9999").content.decode()
     assert 'rel="prev"' in last and 'rel="next"' not in last
+
+
+def test_country_filter_lists_each_record_once(dataset: dict[str, Any]) -> None:
+    """An activity hosted by a country that also takes part matches twice; it is listed once."""
+    from veeduria.records import models as m
+    from veeduria.records.queries import list_records
+    from veeduria.records.registry import BY_KEY
+
+    peru, usa = dataset["peru"], dataset["usa"]
+    exercise = m.Activity.objects.create(id="ex-both", kind="exercise", name_es="Ejercicio", host_country=peru)
+    exercise.countries.set([peru, usa])
+    training = m.Activity.objects.create(
+        id="tr-usa", kind="training", name_es="Curso", host_country=peru, provider_country=usa
+    )
+    ids = list(list_records(BY_KEY["activities"], country=peru.pk).values_list("pk", flat=True))
+    assert ids.count("ex-both") == 1 and len(ids) == len(set(ids))
+    by_provider = list(list_records(BY_KEY["activities"], country=usa.pk).values_list("pk", flat=True))
+    assert training.pk in by_provider and by_provider.count("ex-both") == 1

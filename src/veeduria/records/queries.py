@@ -61,6 +61,20 @@ def search_fields(rt: RecordType) -> list[str]:
     return [n for n in candidates if n in names]
 
 
+def _country_match(rt: RecordType, country: str) -> Q:
+    """Records whose country field (or any extra one) is ``country``; many-to-many fields through a subquery,
+    so that a record matching several ways is listed once."""
+    match = Q()
+    for name in (rt.country_field, *rt.extra_country_fields):
+        if name is None:
+            continue
+        if _field(rt.model, name).many_to_many:
+            match |= Q(pk__in=rt.model._default_manager.filter(**{name: country}).values("pk"))
+        else:
+            match |= Q(**{name: country})
+    return match
+
+
 def list_records(
     rt: RecordType,
     *,
@@ -74,10 +88,7 @@ def list_records(
     qs = published(rt.model._default_manager.all(), include_withdrawn=include_withdrawn)
     qs = filter_year(qs, rt, year)
     if country and rt.country_field:
-        match = Q(**{rt.country_field: country})
-        for name in rt.extra_country_fields:
-            match |= Q(**{name: country})
-        qs = qs.filter(match)
+        qs = qs.filter(_country_match(rt, country))
     if kind and rt.kind_field:
         qs = qs.filter(**{rt.kind_field: kind})
     if q and q.strip():
