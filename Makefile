@@ -10,6 +10,10 @@ export VEEDURIA_DATA_DIR ?= $(CURDIR)/var
 .PHONY: serve test install install-test system-deps lint typecheck pytest messages bench clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "installing Debian's python3-venv (needed to create $(VENV))"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
