@@ -39,4 +39,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for code, _name in settings.LANGUAGES
     ]
-    return {"record_types": RECORD_TYPES, "nav": nav, "languages": languages, "current_language": current}
+    return {"nav": nav, "languages": languages, "current_language": current}

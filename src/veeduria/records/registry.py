@@ -189,6 +189,4 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 
 BY_KEY: dict[str, RecordType] = {rt.key: rt for rt in RECORD_TYPES}
 BY_MODEL: dict[type[models.Model], RecordType] = {rt.model: rt for rt in RECORD_TYPES}
-#: Order in which a dataset folder is loaded (sources first; references point backwards).
-LOAD_ORDER: tuple[str, ...] = ("sources", *(rt.key for rt in RECORD_TYPES))
 SOURCE_MODEL = Source
