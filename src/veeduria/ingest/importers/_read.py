@@ -133,12 +133,7 @@ class Table:
 
 def _check_bytes(path: Path) -> int:
     """Reject empty, binary and wrongly encoded files before anything is parsed; return the line count."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _cannot_read(path, exc) from None
-    if size == 0:
-        raise _empty_file(path)
+    _check_exists(path)
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     lines = 0
     offset = 0
@@ -356,6 +351,7 @@ def _not_a_workbook(path: Path, reason: str) -> ImportFailed:
 
 
 def _check_exists(path: Path) -> None:
+    """Reject a file that cannot be read or is empty."""
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -208,7 +208,9 @@ class Context:
         return bool(self.errors) and not self.skip_bad_rows
 
     # -- source --------------------------------------------------------------------------------
-    def ensure_source(self, source_id: str) -> str:
+    def ensure_source(self, prefix: str) -> str:
+        """Create or update the source of this file (id: ``prefix`` + the file's name) and cite it from now on."""
+        source_id = f"{prefix}-{P.slug(self.path.stem)}"[:120]
         info = self.source_info
         values = {
             "title": info.title[:500],

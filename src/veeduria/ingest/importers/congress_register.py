@@ -156,7 +156,7 @@ def run(ctx: Context) -> None:
             % {"file": ctx.path}
         )
     ctx.report.unknown_columns = table.unknown
-    ctx.ensure_source(f"congress-register-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source("congress-register")
     progress = ctx.start_progress(table.line_estimate)
     rows: list[tuple[Row, str, str]] = []
     for row in table.rows:

@@ -148,7 +148,7 @@ def run(ctx: Context) -> None:
     ctx.report.unknown_columns = table.unknown
     present = {c for c in table.canonical if c}
     layout = _layout(present)
-    ctx.ensure_source(f"dmdc-{layout}-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source(f"dmdc-{layout}")
     progress = ctx.start_progress(table.line_estimate)
     writer = Writer(ctx, PersonnelCount, FIELDS, defer_to="dmdc-reports-" if layout == "quarter" else None)
     usa = ctx.country_id("USA")

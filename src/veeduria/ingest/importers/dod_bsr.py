@@ -199,7 +199,7 @@ def run(ctx: Context) -> None:
     for _title, table, _agg in found:
         unknown.extend(u for u in table.unknown if u not in unknown)
     ctx.report.unknown_columns = unknown
-    ctx.ensure_source(f"dod-bsr-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source("dod-bsr")
     iso3 = ctx.country
     country = ctx.country_id(iso3)
     wanted = {fold(n) for n in (*country_names(iso3), iso3)}

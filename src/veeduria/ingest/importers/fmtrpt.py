@@ -192,7 +192,7 @@ def run(ctx: Context) -> None:
             )
             % {"file": ctx.path, "line": table.header_line}
         )
-    ctx.ensure_source(f"fmtrpt-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source("fmtrpt")
     progress = ctx.start_progress(table.line_estimate)
     writer = Writer(ctx, Activity, FIELDS, chunk=CHUNK)
     add = writer.add

@@ -72,7 +72,7 @@ FIELDS = (
 def run(ctx: Context) -> None:
     table = read_csv(ctx.path, SPEC)
     ctx.report.unknown_columns = table.unknown
-    ctx.ensure_source(f"foreignassistance-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source("foreignassistance")
     progress = ctx.start_progress(table.line_estimate)
     writer = Writer(ctx, Funding, FIELDS)
     usa = ctx.country_id("USA")

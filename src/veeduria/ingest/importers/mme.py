@@ -115,7 +115,7 @@ def run(ctx: Context) -> None:
             )
             % {"file": ctx.path, "line": table.header_line}
         )
-    ctx.ensure_source(f"mme-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source("mme")
     progress = ctx.start_progress(table.line_estimate)
     exercises: dict[str, Exercise] = {}
     unknown: dict[str, int] = {}

@@ -74,7 +74,7 @@ def _coord(row: Row, name: str, limit: float) -> float | None:
 def run(ctx: Context) -> None:
     table = read_csv(ctx.path, SPEC)
     ctx.report.unknown_columns = table.unknown
-    ctx.ensure_source(f"vine-sites-{P.slug(ctx.path.stem)}"[:120])
+    ctx.ensure_source("vine-sites")
     progress = ctx.start_progress(table.line_estimate)
     facilities = Writer(ctx, Facility, FACILITY_FIELDS)
     classes = Writer(ctx, FacilityClassification, CLASS_FIELDS)
