@@ -60,6 +60,7 @@ class Source(models.Model):
     repository = models.CharField(_("repositorio"), max_length=300, blank=True)
     commit = models.CharField(_("commit"), max_length=64, blank=True)
     notes = models.TextField(_("notas"), blank=True)
+    editor_notes = models.TextField(_("notas para editores (no se publican)"), blank=True)
     status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     withdrawn_reason = models.TextField(_("motivo del retiro"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -127,6 +128,7 @@ class Revision(models.Model):
         UPDATE = "update", _("modificado")
         WITHDRAW = "withdraw", _("retirado")
         RESTORE = "restore", _("restablecido")
+        MERGE = "merge", _("fusionado")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=120)
@@ -147,6 +149,25 @@ class Revision(models.Model):
         return f"{self.object_id} {self.action} {self.created_at:%Y-%m-%d}"
 
 
+class MergedRecord(models.Model):
+    """A record id merged into another: the old address keeps working and redirects to the survivor."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    old_id = models.CharField(_("id fusionado"), max_length=120)
+    new_id = models.CharField(_("id que sobrevive"), max_length=120)
+    merged_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    author = models.CharField(_("autor"), max_length=150)
+    reason = models.TextField(_("motivo"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "old_id"], name="merged_record_once")]
+        verbose_name = _("registro fusionado")
+        verbose_name_plural = _("registros fusionados")
+
+    def __str__(self) -> str:
+        return f"{self.old_id} → {self.new_id}"
+
+
 class Record(models.Model):
     """Abstract base of every published, cited, revisioned record."""
 
@@ -158,6 +179,7 @@ class Record(models.Model):
     )
     notes_es = models.TextField(_("notas (es)"), blank=True)
     notes_en = models.TextField(_("notas (en)"), blank=True)
+    editor_notes = models.TextField(_("notas para editores (no se publican)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     citations = GenericRelation(Citation, object_id_field="object_id")

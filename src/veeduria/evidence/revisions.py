@@ -34,7 +34,7 @@ def snapshot(obj: models.Model) -> Snapshot:
     """Every versioned value of ``obj``: fields, many-to-many ids, child rows, citations, alternatives."""
     data: Snapshot = {}
     for field in obj._meta.concrete_fields:
-        if field.name not in _SKIP:
+        if field.name not in _SKIP and not getattr(field, "generated", False):
             data[field.name] = plain(field.value_from_object(obj))
     if obj.pk is None or not isinstance(obj, Record):
         return data

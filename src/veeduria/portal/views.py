@@ -168,7 +168,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "courses": courses,
         "trainees": trainees,
         "personnel": summaries.personnel_over_time(host=host, category="active_duty"),
-        "money": summaries.money_by_year_and_stage(recipient=host),
+        "money": summaries.money_by_year_and_stage(payee=host),
         "stage_labels": dict(FundingStage.choices),
         "countries": [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn")],
         "country": host or "",

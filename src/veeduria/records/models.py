@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Precision, Record
@@ -163,6 +165,12 @@ class InstrumentType(models.TextChoices):
     OTHER = "other", _("otro")
 
 
+class DecisionBasis(models.TextChoices):
+    APPROVED = "approved", _("fecha de aprobación")
+    PUBLISHED = "published", _("fecha de publicación")
+    WINDOW_START = "window_start", _("inicio del periodo autorizado")
+
+
 class Authorization(Record):
     """A legislative or executive authorization of foreign troop entry, stored as structured limits."""
 
@@ -216,11 +224,40 @@ class Authorization(Record):
         help_text=_("falso si el registro solo se conoce por su título y falta leer el anexo"),
     )
     official_url = models.URLField(_("texto oficial"), max_length=500, blank=True)
+    #: the date of the decision: the approval date where known, else the publication date, else the window start
+    decision_date = models.GeneratedField(
+        expression=Coalesce("approved_on", "published_on", "window_start"),
+        output_field=models.DateField(_("fecha de la decisión"), null=True, blank=True),
+        db_persist=True,
+        verbose_name=_("fecha de la decisión"),
+    )
+    decision_precision = models.GeneratedField(
+        expression=Case(
+            When(approved_on__isnull=False, then=F("approved_precision")),
+            When(published_on__isnull=False, then=F("published_precision")),
+            When(window_start__isnull=False, then=F("window_start_precision")),
+            default=Value("unknown"),
+        ),
+        output_field=models.CharField(max_length=10, choices=Precision.choices),
+        db_persist=True,
+        verbose_name=_("precisión de la fecha de la decisión"),
+    )
+    decision_basis = models.GeneratedField(
+        expression=Case(
+            When(approved_on__isnull=False, then=Value("approved")),
+            When(published_on__isnull=False, then=Value("published")),
+            When(window_start__isnull=False, then=Value("window_start")),
+            default=Value(""),
+        ),
+        output_field=models.CharField(max_length=12, choices=DecisionBasis.choices),
+        db_persist=True,
+        verbose_name=_("la fecha de la decisión es"),
+    )
 
     title_field = "title"
 
     class Meta:
-        ordering = ["-approved_on", "-published_on", "-number"]
+        ordering = [F("decision_date").desc(nulls_last=True), "-number", "id"]
         verbose_name = _("autorización")
         verbose_name_plural = _("autorizaciones")
 
@@ -310,8 +347,14 @@ class Activity(Record):
     name_en = models.CharField(_("nombre (en)"), max_length=500, blank=True)
     description_es = models.TextField(_("descripción (es)"), blank=True)
     description_en = models.TextField(_("descripción (en)"), blank=True)
+    #: where the activity took place (empty: not known); who took part is ``countries``
     host_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="activities_hosted", verbose_name=_("país anfitrión")
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities_hosted",
+        verbose_name=_("país donde ocurrió"),
     )
     start_date = models.DateField(_("inicio"), null=True, blank=True)
     start_precision = _precision(_("precisión del inicio"))
@@ -507,15 +550,30 @@ class FundingStage(models.TextChoices):
     NOTIFICATION = "notification", _("notificación")
 
 
-class Funding(Record):
-    """Money: assistance or sales, by program, fiscal year and budget stage."""
+class FundingFlow(models.TextChoices):
+    ASSISTANCE = "assistance", _("asistencia (donación)")
+    LOAN = "loan", _("préstamo")
+    SALE = "sale", _("venta pagada por el comprador")
 
-    donor = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="funding_given", verbose_name=_("donante o vendedor")
+
+class FundingSector(models.TextChoices):
+    MILITARY_SECURITY = "military_security", _("militar y de seguridad")
+    ECONOMIC_OTHER = "economic_other", _("económica y otras")
+    ALL_SECTORS = "all_sectors", _("todos los sectores (sin desglose)")
+
+
+class Funding(Record):
+    """Money: who pays whom (assistance given, a loan, a sale paid by the buyer), by program, fiscal year,
+    sector and budget stage."""
+
+    flow = models.CharField(_("tipo de flujo"), max_length=12, choices=FundingFlow.choices)
+    payer = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="funding_paid", verbose_name=_("paga")
     )
-    recipient = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="funding_received", verbose_name=_("receptor")
+    payee = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="funding_received", verbose_name=_("recibe")
     )
+    sector = models.CharField(_("sector"), max_length=20, choices=FundingSector.choices, blank=True)
     program = models.CharField(_("programa"), max_length=200, blank=True)
     fiscal_year = models.CharField(_("año fiscal"), max_length=20)
     stage = models.CharField(_("etapa"), max_length=16, choices=FundingStage.choices)
@@ -533,7 +591,7 @@ class Funding(Record):
     title_field = "program"
 
     class Meta:
-        ordering = ["-fiscal_year", "stage", "program"]
+        ordering = ["-fiscal_year", "flow", "stage", "program"]
         verbose_name = _("financiamiento")
         verbose_name_plural = _("financiamiento")
         indexes = [models.Index(fields=["fiscal_year", "stage"])]
@@ -552,7 +610,10 @@ class PersonnelCount(Record):
     month = models.PositiveSmallIntegerField(_("mes"), null=True, blank=True)
     service = models.CharField(_("fuerza"), max_length=40)
     category = models.CharField(_("categoría"), max_length=40)
-    count = models.PositiveIntegerField(_("personas"))
+    #: empty when the source gives no value (unknown), never 0
+    count = models.PositiveIntegerField(_("personas"), null=True, blank=True)
+    #: a total computed from parts of which some are unknown: a lower bound, not the whole
+    incomplete = models.BooleanField(_("suma de partes incompletas"), default=False)
 
     title_field = "service"
 
@@ -561,3 +622,35 @@ class PersonnelCount(Record):
         verbose_name = _("conteo de personal")
         verbose_name_plural = _("conteos de personal")
         indexes = [models.Index(fields=["host_country", "year"])]
+
+
+class Statement(Record):
+    """An official statement on the record (who said what, when), cited to where it was reported."""
+
+    title_es = models.CharField(_("título (es)"), max_length=500)
+    title_en = models.CharField(_("título (en)"), max_length=500, blank=True)
+    speaker_name = models.CharField(_("quién lo dijo"), max_length=300)
+    speaker_role_es = models.CharField(_("cargo (es)"), max_length=300, blank=True)
+    speaker_role_en = models.CharField(_("cargo (en)"), max_length=300, blank=True)
+    speaker = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="statements", verbose_name=_("institución")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="statements", verbose_name=_("país del declarante")
+    )
+    made_on = models.DateField(_("fecha"), null=True, blank=True)
+    made_precision = _precision(_("precisión de la fecha"))
+    quote = models.TextField(_("cita textual"))
+    quote_language = models.CharField(_("idioma de la cita"), max_length=10, blank=True)
+    summary_es = models.TextField(_("resumen (es)"), blank=True)
+    summary_en = models.TextField(_("resumen (en)"), blank=True)
+    authorizations = models.ManyToManyField(
+        Authorization, blank=True, related_name="statements", verbose_name=_("autorizaciones a las que se refiere")
+    )
+
+    title_field = "title"
+
+    class Meta:
+        ordering = [F("made_on").desc(nulls_last=True), "id"]
+        verbose_name = _("declaración oficial")
+        verbose_name_plural = _("declaraciones oficiales")

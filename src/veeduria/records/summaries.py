@@ -67,13 +67,13 @@ def personnel_over_time(*, host: str | None = None, sender: str | None = None, c
     return _pivot(cells, columns, periods)
 
 
-def money_by_year_and_stage(*, recipient: str | None = None, donor: str | None = None) -> Table:
+def money_by_year_and_stage(*, payee: str | None = None, payer: str | None = None) -> Table:
     """Sums of current amounts by fiscal year (rows) and budget stage (columns)."""
     qs = Funding.objects.filter(status=Status.PUBLISHED)
-    if recipient:
-        qs = qs.filter(recipient_id=recipient)
-    if donor:
-        qs = qs.filter(donor_id=donor)
+    if payee:
+        qs = qs.filter(payee_id=payee)
+    if payer:
+        qs = qs.filter(payer_id=payer)
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for row in qs.values("fiscal_year", "stage").annotate(total=Sum("amount")):
         sums[(row["fiscal_year"], row["stage"])] += row["total"] or Decimal(0)

@@ -293,7 +293,11 @@ class _Inserter:
 
     def __init__(self, model: type[models.Model], *, with_pk: bool = True) -> None:
         qn = connection.ops.quote_name
-        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if (with_pk or not f.primary_key) and not getattr(f, "generated", False)
+        ]
         self.attnames = [f.attname for f in self.fields]
         cols = ", ".join(qn(str(f.column)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))

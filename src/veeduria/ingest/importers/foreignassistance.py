@@ -55,8 +55,10 @@ STAGE_ES = {
     "appropriation": "asignación",
 }
 FIELDS = (
-    "donor_id",
-    "recipient_id",
+    "flow",
+    "sector",
+    "payer_id",
+    "payee_id",
     "program",
     "fiscal_year",
     "stage",
@@ -108,8 +110,11 @@ def run(ctx: Context) -> None:
         recipient = ctx.country_id(iso3, row.text("country_name"))
         pk = f"fa-{iso3.lower()}-{fy}-{stage}" + (f"-{P.slug(category)}" if category else "")
         values = {
-            "donor_id": usa,
-            "recipient_id": recipient,
+            # the country file gives totals of every sector together (economic and military): said so, not split
+            "flow": "assistance",
+            "sector": "all_sectors",
+            "payer_id": usa,
+            "payee_id": recipient,
             "program": program[:200],
             "fiscal_year": fy,
             "stage": stage,
