@@ -134,8 +134,9 @@ def dataset(db: Any) -> dict[str, Any]:
     )
     funding = m.Funding.objects.create(
         id="fmf-2023",
-        donor=usa,
-        recipient=peru,
+        flow="assistance",
+        payer=usa,
+        payee=peru,
         program="FMF",
         fiscal_year="2023",
         stage="obligation",
@@ -151,6 +152,17 @@ def dataset(db: Any) -> dict[str, Any]:
         category="Active",
         count=12,
     )
+    statement = m.Statement.objects.create(
+        id="mindef-2022-12-31",
+        title_es="Mindef: EE. UU. no tiene bases en el Perú",
+        title_en="Mindef: the US has no bases in Peru",
+        speaker_name="Ministerio de Defensa",
+        country=peru,
+        made_on=dt.date(2022, 12, 31),
+        quote="Estados Unidos no tiene una sola base militar en territorio peruano",
+        quote_language="es",
+    )
+    statement.authorizations.add(auth)
     records = [
         peru,
         usa,
@@ -165,6 +177,7 @@ def dataset(db: Any) -> dict[str, Any]:
         listing,
         funding,
         count,
+        statement,
     ]
     for obj in records:
         cite(obj, official, locator="p. 3", quote="Autorízase el ingreso")
