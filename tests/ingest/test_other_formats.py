@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from veeduria.evidence.models import Citation
 from veeduria.ingest.importers import ImportFailed, run_import
 from veeduria.records.models import Activity, Facility, FacilityClassification, Funding, PersonnelCount
 
@@ -16,28 +15,6 @@ from .conftest import counts
 
 pytestmark = pytest.mark.django_db
 US = "peru-us"
-
-
-def test_dmdc_three_files_raw_fields_win(external: Path) -> None:
-    year = run_import("dmdc", external / US / "troopdata_rebuild_country_year_PER.csv", country="PER")
-    assert (year.created, year.updated) == (1575, 0)
-    reports = run_import("dmdc", external / US / "troopdata_rebuild_reports_PER.csv", country="PER")
-    assert (reports.created, reports.updated) == (1536, 0)
-    quarter = run_import("dmdc", external / US / "troopdata_rebuild_quarter_PER.csv", country="PER")
-    assert (quarter.created, quarter.updated) == (1127, 914)  # same months: raw values kept, citation added
-    navy = PersonnelCount.objects.get(pk="dmdc-per-2024-12-navy-active-duty")
-    assert (navy.year, navy.month, navy.count) == (2024, 12, 17)  # raw 'Navy Active Duty', not navy_ad=0
-    notes = set(Citation.objects.filter(object_id=navy.pk).values_list("note", flat=True))
-    assert any("raw DMDC report field 'Navy Active Duty'" in n and "known to be wrong" in n for n in notes)
-    total = PersonnelCount.objects.get(pk="dmdc-per-2024-12-total-active-duty")
-    assert total.count == 43
-    annual = PersonnelCount.objects.get(pk="dmdc-per-2023-total-active-duty")
-    assert annual.month is None and annual.count == 48
-    before = counts()
-    for name in ("country_year", "reports", "quarter"):
-        report = run_import("dmdc", external / US / f"troopdata_rebuild_{name}_PER.csv", country="PER")
-        assert (report.created, report.updated) == (0, 0), name
-    assert counts() == before
 
 
 def test_dmdc_another_country(fixtures: Path) -> None:
