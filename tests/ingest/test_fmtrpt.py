@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db.models import Count
 
 from veeduria.evidence.models import Citation, Revision, Source
 from veeduria.ingest.importers import run_import
@@ -24,13 +27,22 @@ def test_shipped_file(external: Path) -> None:
     assert (report.created, report.updated, report.unchanged) == (4221, 0, 0)
     assert report.filtered == 8  # program total rows (no course): not activities
     assert report.unknown_columns == [] and report.skipped == []
-    assert Activity.objects.filter(kind="training", host_country__iso3="PER").count() == 4221
+    held = dict(
+        Activity.objects.values("host_country__iso3").annotate(n=Count("pk")).values_list("host_country__iso3", "n")
+    )
+    assert (held.pop("PER"), sum(held.values()) - held[None], held[None]) == (553, 2748, 920)
+    assert Activity.objects.filter(countries__iso3="PER").count() == 4221  # Peruvian trainees in every course
+    assert (
+        "lugar de los cursos: 553 en el país de los alumnos, 2748 en otro país, 920 sin país conocido" in report.notes
+    )
     citation = Citation.objects.get(locator="report FY1999-2000, row 2")
     first = Activity.objects.get(pk=citation.object_id)
     assert first.name_es == "Curso «ACFT MAINTENANCE OFF» (IMET, AF 1999)"
     assert first.program == "IMET" and first.fiscal_year == "1999"
     assert first.cost == Decimal("3160.00") and first.currency == "USD" and first.personnel_best == 4
-    assert (first.provider_country.iso3, first.host_country.iso3) == ("USA", "PER")
+    assert first.provider_country.iso3 == "USA" and first.host_country is None  # no location in the report
+    assert [c.iso3 for c in first.countries.all()] == ["PER"]  # the trainees' country takes part
+    assert (first.place, first.place_precision) == ("", "unknown")
     source = citation.source
     assert source.repository == "security-force-monitor/fmtrpt_data"
     assert source.commit == "203d73fa287796fe5266db58a75c48cbb53ff4ad" and source.licence.startswith("MIT")
@@ -78,13 +90,23 @@ def test_final_tsv_layout_of_another_country(fixtures: Path) -> None:
     report = run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv")
     assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
     assert Country.objects.filter(iso3__in=["COL", "ECU", "USA"]).count() == 3
-    col = Activity.objects.filter(host_country__iso3="COL")
+    col = Activity.objects.filter(countries__iso3="COL")  # Colombian trainees
     assert col.count() == 3
+    # where each course took place: Fort Benning (US), Bogotá (Colombia), "CARTAGENA" (Colombia or Spain: unknown)
+    where = {a.place: (a.host_country.iso3 if a.host_country else None, a.place_precision) for a in col}
+    assert where == {
+        "FT BENNING, GA": ("USA", "locality"),
+        "BOGOTA": ("COL", "locality"),
+        "CARTAGENA": (None, "unknown"),
+    }
+    assert Activity.objects.get(countries__iso3="ECU").host_country.iso3 == "USA"  # "STENNIS, MS"
+    assert "1 en el país de los alumnos, 2 en otro país, 1 sin país conocido" in report.notes[-1]
     imet = col.get(program="IMET")
     assert imet.cost == Decimal("45120.00") and imet.start_date.isoformat() == "2019-01-07"
     assert imet.recipient_unit == "Ejército Nacional" and imet.provider_unit == "FT BENNING, GA"
     assert Citation.objects.get(object_id=imet.pk).locator == "report FY2019-2020, p. 312, row 2"
     assert not Activity.objects.filter(host_country__iso3="PER").exists()
+    assert not Activity.objects.filter(countries__iso3="PER").exists()
     # --country keeps only that country's rows
     report = run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv", country="ECU")
     assert (report.created, report.unchanged, report.filtered) == (0, 1, 3)
@@ -139,3 +161,49 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(fixtures: Path, capsys: p
     assert "fmtrpt fmtrpt_final_COL.tsv [" in capsys.readouterr().err
     run_import("fmtrpt", fixtures / "fmtrpt_final_COL.tsv")  # auto: stderr is not a terminal here
     assert capsys.readouterr().err == ""
+
+
+def test_where_courses_took_place_checked_against_the_file(external: Path) -> None:
+    """An independent reading of the file (csv module, simple rules) agrees with the importer row by row:
+    no course is placed in Peru unless its location names Peru or a Peruvian place, a US address is in the
+    United States, an empty location is an unknown place."""
+    run_import("fmtrpt", external / SHIPPED, country="PER")
+    host_by_line = {}
+    rows = Citation.objects.filter(source__id__startswith="fmtrpt-", locator__contains="row ")
+    for locator, host in rows.values_list("locator", "object_id"):
+        host_by_line[int(locator.rsplit("row ", 1)[1])] = host
+    activities = {a.pk: a for a in Activity.objects.select_related("host_country")}
+    us_address = re.compile(r"(,\s*(US|USA|UNITED STATES)\s*$)|\b[A-Z]{2},? \d{5}\b")
+    peru_words = ("PERU", "LIMA", "IQUITOS", "PUCALLPA", "CALLAO", "MAZAMARI", "ANCON", "LORETO", "TUMBES")
+    checked = {"PER": 0, "USA": 0, "unknown": 0}
+    with (external / SHIPPED).open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            if line not in host_by_line:
+                assert not row["course_title"]  # a program total row, not a course
+                continue
+            activity = activities[host_by_line[line]]
+            iso3 = activity.host_country.iso3 if activity.host_country else None
+            location = row["location"].strip().upper()
+            assert activity.place == row["location"].strip()[:500]
+            if not location:
+                assert iso3 is None and activity.place_precision == "unknown"
+                checked["unknown"] += 1
+            elif us_address.search(location):
+                assert iso3 == "USA", location
+                checked["USA"] += 1
+            if iso3 == "PER":
+                assert any(w in location for w in peru_words), location
+                checked["PER"] += 1
+            elif "PERU" in location:
+                assert location == "CNOC, PETALUMA, PERU" and iso3 is None  # names a US place and Peru
+            if iso3 is None and location:
+                assert activity.place_precision == "unknown"
+    assert checked == {"PER": 553, "USA": 1158, "unknown": 307}
+    # "Peru (in country training)" names only the country; "Lima, Peru" a locality
+    precisions = dict(
+        Activity.objects.filter(place__iexact="PERU (IN COUNTRY TRAINING)")
+        .values_list("place_precision", "host_country__iso3")
+        .distinct()
+    )
+    assert precisions == {"country": "PER"}
+    assert set(Activity.objects.filter(place="Lima, Peru").values_list("place_precision", flat=True)) == {"locality"}

@@ -2,7 +2,9 @@
 
 Two layouts: the Peru extract (``report_fy, program, course_title, ...``, comma-separated) and SFM's final
 TSV (``source_uuid, group, country, iso_3166_1, ...``, also with ``training:``/``qa:`` prefixed names).
-Each row is a training activity (kind ``training``)."""
+Each row is a training activity (kind ``training``): the trainees' country takes part (``countries``), the
+United States provides it (``provider_country``), and it took place (``host_country``) in the country its
+``location`` names (:func:`places.locate`), or in an unknown place when the location names none."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import field_checker
 from veeduria.evidence.models import Reliability
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, fold, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
 from veeduria.ingest.importers.countries import iso3_for_name
 from veeduria.ingest.importers.errors import ImportFailed, RowError
+from veeduria.ingest.importers.places import locate
 from veeduria.records.models import Activity
 
 SPEC = spec(
@@ -73,6 +77,13 @@ FIELDS = (
     "fiscal_year",
     "reliability",
 )
+_HOST = FIELDS.index("host_country_id")
+#: position of the trainees' country, appended to the values after ``FIELDS`` (written as a participant)
+_PARTICIPANT = len(FIELDS)
+
+#: the limits of the two numbers a row carries (digits of the cost, integer range of the head count)
+_COST = field_checker(Activity, "cost")
+_QUANTITY = field_checker(Activity, "personnel_best")
 
 #: Records written per chunk: files run to a million rows, and the ids of a bigger chunk, sorted, fall closer
 #: together in the indexes (5,000 rows: a few MB)
@@ -194,9 +205,10 @@ def run(ctx: Context) -> None:
         )
     ctx.ensure_source("fmtrpt")
     progress = ctx.start_progress(table.line_estimate)
-    writer = Writer(ctx, Activity, FIELDS, chunk=CHUNK)
+    writer = Writer(ctx, Activity, FIELDS, m2m=("countries",), chunk=CHUNK)
     add = writer.add
     usa = ctx.country_id("USA")
+    places = {"home": 0, "abroad": 0, "unknown": 0}  # where courses took place, relative to the trainees
     seen: dict[str, int] = {}
     group: tuple[Any, ...] | None = None
     for row in table.rows:
@@ -228,8 +240,19 @@ def run(ctx: Context) -> None:
         seen[key] = occurrence
         if occurrence > 1:
             pk = f"{pk}-{occurrence}"
-        add(pk, values, locator=locator, note=note)
+        trainees = values[_PARTICIPANT]
+        held_in = values[_HOST]
+        places["unknown" if held_in is None else "home" if held_in == trainees else "abroad"] += 1
+        add(pk, values[:_PARTICIPANT], locator=locator, note=note, m2m={"countries": [trainees]})
     writer.flush()
+    if any(places.values()):
+        ctx.report.notes.append(
+            _(
+                "lugar de los cursos: %(home)d en el país de los alumnos, %(abroad)d en otro país, "
+                "%(unknown)d sin país conocido"
+            )
+            % places
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -266,10 +289,12 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
     end, _rest = _date(row, "end", "end_fixed", notes)
     if end is None and spilled_end is not None:
         end = spilled_end
-    if start and end and end < start:
-        notes.append(f"end date {end} is before start date {start} in the report")
+    if start and end and end < start:  # the rule start <= end (cleaning.CROSS_RULES): the end is not stored
+        notes.append(f"end date {end} is before start date {start} in the report; end date left empty")
+        end = None
     try:
         quantity, q_residue = P.count(get("quantity"), allow_residue=True)
+        quantity = _QUANTITY(quantity)
     except ValueError as exc:
         raise row.error("quantity", str(exc)) from None
     if q_residue:
@@ -278,6 +303,7 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         notes.append(f"quantity '{row.text('quantity')}' has trailing text (scrape artefact)")
     try:
         cost, c_residue = P.money(get("cost"), allow_residue=True)
+        cost = _COST(cost)
     except ValueError as exc:
         raise row.error("cost", str(exc)) from None
     if c_residue:
@@ -288,6 +314,10 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         raise row.error("cost", _("costo negativo %(value)s") % {"value": repr(row.text("cost"))})
     country_id = ctx.country_id(iso3)
     us_unit, student_unit, location = get("us_unit") or "", get("student_unit") or "", get("location") or ""
+    held = locate(location)
+    if held.note:
+        notes.append(f"location '{location}' {held.note}: country left unknown")
+    held_in = ctx.country_id(held.iso3) if held.iso3 else None
     page = get("page") or ""
     if not page:
         pmatch = re.search(r"page[=_ ]?(\d+)", get("source_url") or "", re.I)
@@ -311,14 +341,14 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         name_en,
         description_es,
         description_en,
-        country_id,
+        held_in,
         provider,
         start,
         "day" if start else "unknown",
         end,
         "day" if end else "unknown",
         location[:500],
-        "locality" if location else "unknown",
+        held.precision,
         quantity,
         program,
         us_unit[:300],
@@ -327,6 +357,7 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         "USD" if cost is not None else "",
         fy,
         Reliability.PARTLY,
+        country_id,  # _PARTICIPANT
     )
     uuid = get("uuid") or ""
     if uuid:
