@@ -105,7 +105,8 @@ def test_foreignassistance(external: Path) -> None:
     assert stages == {"obligation": 80, "disbursement": 24, "planned": 18, "request": 17}
     row = Funding.objects.get(pk="fa-per-2023-disbursement")
     assert (row.amount, row.amount_constant) == (Decimal("201745986.00"), Decimal("192425008.00"))
-    assert row.donor.iso3 == "USA" and row.recipient.iso3 == "PER"
+    assert row.payer.iso3 == "USA" and row.payee.iso3 == "PER"
+    assert (row.flow, row.sector) == ("assistance", "all_sectors")
     assert Funding.objects.filter(fiscal_year__endswith="tq").exists()
     assert (
         run_import("foreignassistance", external / US / "foreignassistance_us_foreign_aid_country_PER.csv").unchanged

@@ -16,8 +16,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from veeduria.evidence.models import AlternativeValue, Citation, Revision, Source, Status
+from veeduria.evidence.models import AlternativeValue, Citation, Record, Revision, Source, Status
+from veeduria.evidence.precedence import CURATED
 from veeduria.evidence.revisions import record_change, snapshot, withdraw
+from veeduria.evidence.writes import apply_links, apply_values
 
 REASON_FIELD = "revision_reason"
 
@@ -93,7 +95,28 @@ class RevisionedAdmin(admin.ModelAdmin):
             request._veeduria_before = befores  # type: ignore[attr-defined]
         return obj
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """An editor's values go through the one write path: a replaced value that an import stated is kept as
+        an alternative value with its source (an editor's values replace editors' values; the revision keeps
+        those)."""
+        if change and isinstance(obj, Record):
+            stored = type(obj)._default_manager.get(pk=obj.pk)
+            edited = {
+                f.attname: getattr(obj, f.attname)
+                for f in obj._meta.concrete_fields
+                if not f.primary_key and not getattr(f, "generated", False) and f.name in form.changed_data
+            }
+            apply_values(stored, edited, origin=CURATED)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        obj = form.instance
+        if change and isinstance(obj, Record):
+            for m2m in obj._meta.many_to_many:
+                if m2m.name in form.changed_data:
+                    current = [str(pk) for pk in getattr(obj, m2m.name).values_list("pk", flat=True)]
+                    wanted = [str(o.pk) for o in form.cleaned_data.get(m2m.name) or []]
+                    apply_links(obj, m2m.name, current, wanted, origin=CURATED)
         super().save_related(request, form, formsets, change)
         obj = form.instance
         before = getattr(request, "_veeduria_before", {}).get(str(obj.pk)) if change else None

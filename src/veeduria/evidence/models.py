@@ -138,6 +138,8 @@ class Revision(models.Model):
     action = models.CharField(_("acción"), max_length=10, choices=Action.choices)
     changes = models.JSONField(_("cambios"), default=dict)
     reason = models.TextField(_("motivo"), blank=True)
+    #: the id of the source on whose authority an import wrote the change (empty for editors' changes)
+    source = models.CharField(_("fuente"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -194,6 +196,40 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Django's checks, then the limits of :mod:`~veeduria.evidence.cleaning` that Django leaves to the
+        database (PostgreSQL integer ranges on SQLite too, latitude/longitude, finite numbers)."""
+        from django.core.exceptions import ValidationError
+
+        from veeduria.evidence.cleaning import check_fields
+
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        values = {
+            f.name: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.name not in skip and not f.is_relation and not getattr(f, "generated", False)
+        }
+        for name, message in check_fields(type(self), values):
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self) -> None:
+        """The cross-field rules (an end after its start, low ≤ best ≤ high), as errors of the later field."""
+        from django.core.exceptions import ValidationError
+
+        from veeduria.evidence.cleaning import check_record
+
+        values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        errors = check_record(type(self), values, labels=True)
+        if errors:
+            raise ValidationError({name: [message] for name, message in errors})
 
     @property
     def title(self) -> str:

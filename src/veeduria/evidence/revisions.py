@@ -1,7 +1,8 @@
 """Revision history: a snapshot of a record with everything attached to it, and the diff between two.
 
-Every writer (the dataset loader, the importers, the admin) takes a snapshot before and after a change
-and calls :func:`record_change`; nothing else writes revisions.
+Every writer (the dataset loader, the importers, the admin, the commands) decides values through
+:mod:`veeduria.evidence.writes`, takes a snapshot before and after a change and calls :func:`record_change`
+(the importers' bulk path writes the same revision rows in batches); nothing else writes revisions.
 """
 
 from __future__ import annotations
@@ -76,8 +77,11 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def record_change(obj: models.Model, before: Snapshot | None, *, author: str, reason: str = "") -> Revision | None:
-    """Write a revision for ``obj`` if anything changed since ``before`` (``None`` = just created)."""
+def record_change(
+    obj: models.Model, before: Snapshot | None, *, author: str, reason: str = "", source: str = ""
+) -> Revision | None:
+    """Write a revision for ``obj`` if anything changed since ``before`` (``None`` = just created); ``source``:
+    the data set on whose authority an import made the change (empty for editors' work)."""
     after = snapshot(obj)
     if before is None:
         action, changes = Revision.Action.CREATE, {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
@@ -95,6 +99,7 @@ def record_change(obj: models.Model, before: Snapshot | None, *, author: str, re
         action=action,
         changes=changes,
         reason=reason,
+        source=source,
     )
 
 

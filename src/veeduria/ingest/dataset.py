@@ -11,8 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from veeduria.evidence.models import AlternativeValue, Citation
+from veeduria.evidence.models import AlternativeValue, Citation, Record
+from veeduria.evidence.precedence import CURATED
 from veeduria.evidence.revisions import Snapshot, plain, record_change, snapshot
+from veeduria.evidence.writes import SourceFacts, apply_links, apply_values
 from veeduria.ingest.schema import file_specs
 from veeduria.ingest.validate import Dataset, Item, validate_folder
 
@@ -59,13 +61,14 @@ def load_folder(folder: Path, *, author: str = "dataset", reason: str = "") -> L
     report = LoadReport()
     with transaction.atomic():
         loaded: list[tuple[Item, models.Model, Snapshot | None]] = []
+        facts = SourceFacts()
         for key, items in dataset.items.items():
             model = file_specs()[key].model
             existing = model._default_manager.in_bulk([i.id for i in items])
             for item in items:
                 obj = existing.get(item.id)
                 before = snapshot(obj) if obj is not None else None
-                loaded.append((item, _write_values(model, obj, item), before))
+                loaded.append((item, _write_values(model, obj, item, facts), before))
         own_sources = {i.id for i in dataset.items.get("sources", [])}
         for item, obj, _before in loaded:
             _write_relations(item, obj, own_sources)
@@ -76,16 +79,19 @@ def load_folder(folder: Path, *, author: str = "dataset", reason: str = "") -> L
     return report
 
 
-def _write_values(model: type[models.Model], obj: models.Model | None, item: Item) -> models.Model:
+def _write_values(model: type[models.Model], obj: models.Model | None, item: Item, facts: SourceFacts) -> models.Model:
+    """Create the record, or change its values through the one write path (a curated value is preferred to an
+    imported one, which is kept as an alternative value)."""
     if obj is None:
         obj = model(pk=item.id, **item.values)
         obj.save(force_insert=True)
         return obj
-    changed = False
+    if isinstance(obj, Record):
+        apply_values(obj, item.values, origin=CURATED, facts=facts)
+        return obj
+    changed = False  # sources: the folder's own rows, written as they are
     for name, value in item.values.items():
-        if name == "id":
-            continue
-        if plain(getattr(obj, name)) != plain(value):
+        if name != "id" and plain(getattr(obj, name)) != plain(value):
             setattr(obj, name, value)
             changed = True
     if changed:
@@ -100,7 +106,8 @@ def _write_relations(item: Item, obj: models.Model, own_sources: set[str]) -> No
             continue
         wanted_ids = sorted(item.m2m[m2m.name])
         manager = getattr(obj, m2m.name)
-        if sorted(str(pk) for pk in manager.values_list("pk", flat=True)) != wanted_ids:
+        current = sorted(str(pk) for pk in manager.values_list("pk", flat=True))
+        if current != wanted_ids and (not isinstance(obj, Record) or apply_links(obj, m2m.name, current, wanted_ids)):
             manager.set(wanted_ids)
     for name, child_model in spec.child_models.items():
         if name not in item.children:

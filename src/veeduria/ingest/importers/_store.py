@@ -25,7 +25,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from veeduria.evidence.models import Citation, Record, Revision, Source
+from veeduria.evidence.precedence import CURATED, IMPORTED, Claim
 from veeduria.evidence.revisions import plain, record_change
+from veeduria.evidence.writes import (
+    Provenance,
+    Resolution,
+    SourceFacts,
+    alternative_value,
+    claim,
+    keep_alternative,
+    precision_partner,
+    provenance_from_revisions,
+    resolve,
+)
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row
 from veeduria.ingest.importers.countries import names as country_names
@@ -258,7 +270,7 @@ class Context:
                 locator="",
                 note="country named in the imported file",
             )
-            record_change(country, None, author=self.revision_author, reason=self.reason)
+            record_change(country, None, author=self.revision_author, reason=self.reason, source=self.source_id)
             existing = country.pk
         self._countries[iso3] = str(existing)
         return str(existing)
@@ -412,12 +424,15 @@ def inserter(model: type[models.Model], *, with_pk: bool = True) -> _Inserter:
 
 
 class Writer:
-    """Idempotent upsert of one record type by id, in chunks.
+    """Idempotent upsert of one record type by id, in chunks: the bulk form of the one write path
+    (:mod:`veeduria.evidence.writes`).
 
-    A record that exists and was created by this import format is updated field by field (with a
-    revision naming the changes); any other existing record (curated, or created by another format)
-    only gets its empty fields filled, so curated values are never overwritten. ``defer_to`` names a
-    source-id prefix whose values win: records cited by such a source are only filled, not updated.
+    A field whose current value this file's source stated is updated (a revision names the change). A field
+    another source stated (a curated record, another file) is decided by the precedence rules: filled when
+    empty; when the values differ, the preferred one stays or replaces it and the other is kept as an
+    alternative value with its source and row. ``fill`` lists the fields this format states on records it did
+    not write (others are left alone). ``defer_to`` names a source-id prefix whose records this format never
+    restates, only adds to.
     """
 
     def __init__(
@@ -451,6 +466,14 @@ class Writer:
         self._insert_citation = inserter(Citation, with_pk=False)
         self._insert_revision = inserter(Revision, with_pk=False)
         self._through_sqls: dict[str, str] = {}
+        self.facts = SourceFacts()
+        #: date attname → the attname of its precision, for the dates among ``fields``
+        self.date_precision = {
+            f.attname: p
+            for f in meta.concrete_fields
+            if f.attname in self.attnames and (p := precision_partner(model, f)) in self.attnames
+        }
+        self.precision_of_date = set(self.date_precision.values())
         self._reason: str | None = None
         self._tpl: tuple[_Template, _Template, _Template] | None = None
         self.written_ids: list[str] = []  # only kept when ``keep_ids`` (small imports)
@@ -522,27 +545,34 @@ class Writer:
                         "action": Revision.Action.CREATE,
                         "changes": _CREATED,
                         "reason": ctx.reason,
+                        "source": ctx.source_id,
                     },
                 ),
             )
         return self._tpl
 
+    def _provenance(self, ex_ids: list[str]) -> dict[str, tuple[Provenance, tuple[str, str]]]:
+        """Who stated each field of the existing records (see :func:`writes.provenance_from_revisions`)."""
+        rows: dict[str, list[tuple[str, Any, str]]] = {}
+        for oid, action, changes, source, author, reason in (
+            Revision.objects.filter(content_type=self.ct, object_id__in=ex_ids)
+            .order_by("created_at", "pk")
+            .values_list("object_id", "action", "changes", "source", "author", "reason")
+        ):
+            if not source and author == self.ctx.revision_author and reason == self.ctx.reason:
+                source = self.ctx.source_id  # written before revisions named their source
+            rows.setdefault(oid, []).append((action, changes, source))
+        return {oid: provenance_from_revisions(r) for oid, r in rows.items()}
+
     def _apply(self, pending: dict[str, Pending], ids: list[str], existing: dict[str, dict[str, Any]]) -> None:
         ctx, ct = self.ctx, self.ct
         now = ctx.now
-        owned: set[str] = set()
+        known: dict[str, tuple[Provenance, tuple[str, str]]] = {}
         deferred: set[str] = set()
         citations: dict[str, tuple[int, str, str]] = {}
         if existing:
             ex_ids = list(existing)
-            owned = set(
-                Revision.objects.filter(
-                    content_type=ct,
-                    object_id__in=ex_ids,
-                    action=Revision.Action.CREATE,
-                    author__endswith=f":{ctx.fmt}",
-                ).values_list("object_id", flat=True)
-            )
+            known = self._provenance(ex_ids)
             if self.defer_to:
                 deferred = set(
                     Citation.objects.filter(
@@ -567,6 +597,7 @@ class Writer:
         created_ids: list[tuple[str]] = []
         revisions: list[dict[str, Any]] = []
         names = self.names
+        mine = (IMPORTED, ctx.source_id)
         # in id order: neighbouring index pages are written together (ids are hashes, random otherwise)
         for pk in sorted(pending):
             values, locator, note, m2m = pending[pk]
@@ -584,22 +615,46 @@ class Writer:
                 created_ids.append((pk,))
                 continue
             given = values if isinstance(values, dict) else dict(zip(self.attnames, values, strict=True))
-            full = pk in owned and pk not in deferred
+            fields_by, creator = known.get(pk, ({}, (CURATED, "")))
+            if pk in deferred:
+                creator = (CURATED, "")  # a source this format defers to wrote it: never ours to restate
             changes = {}
             update: dict[str, Any] = {}
+            held: list[tuple[str, Claim, Any]] = []  # (field, claim kept aside, its value)
             for k, new in given.items():
+                if k in self.precision_of_date:
+                    continue  # goes with its date
                 was = old[k]
-                if full:
-                    if not _same(was, new):
-                        update[k] = new
-                        changes[names[k]] = [plain(was), plain(new)]
-                elif k in self.fill and _empty(was) and not _empty(new):
+                partner = self.date_precision.get(k)
+                if _same(was, new) and (partner is None or old[partner] == given.get(partner, old[partner])):
+                    continue
+                name = names[k]
+                by = fields_by.get(name, creator)
+                if by != mine and k not in self.fill:
+                    continue  # a fact this format does not state on a record another source wrote
+                outcome = Resolution(set=True) if _same(was, new) else self._decide(by, was, new, locator)
+                if outcome.keep is not None:
+                    precision = (old[partner] if outcome.keep.incumbent else given.get(partner)) if partner else None
+                    value = alternative_value(self.field_by_attname[k], outcome.keep.value, precision)
+                    held.append((name, outcome.keep, value))
+                if outcome.set:
                     update[k] = new
-                    changes[names[k]] = [plain(was), plain(new)]
+                    changes[name] = [plain(was), plain(new)]
+                    if partner and partner in given and old[partner] != given[partner]:
+                        update[partner] = given[partner]
+                        changes[names[partner]] = [old[partner], given[partner]]
             for name, targets in (m2m or {}).items():
                 current = links.get(name, {}).get(pk, set())
                 wanted = set(targets) | (current if self.m2m_union else set())
-                if (full and current != wanted) or (not full and name in self.fill and not current and wanted):
+                if current == wanted:
+                    continue
+                by = fields_by.get(name, creator)
+                if by != mine and name not in self.fill:
+                    continue
+                outcome = self._decide(by, sorted(current), sorted(wanted), locator)
+                if outcome.keep is not None:
+                    held.append((name, outcome.keep, sorted(str(v) for v in outcome.keep.value)))
+                if outcome.set:
                     self._set_links(name, pk, current, wanted)
                     changes[name] = [sorted(current), sorted(wanted)]
             cit = citations.get(pk)
@@ -610,6 +665,9 @@ class Writer:
                 Citation.objects.filter(pk=cit[0]).update(locator=locator, note=note)
             if update:
                 self.model._default_manager.filter(pk=pk).update(**update, updated_at=now)
+            added = self._keep(pk, held) if held else []
+            if added:
+                changes["alternatives"] = [None, added]
             if changes:
                 revisions.append(self._revision(pk, Revision.Action.UPDATE, changes))
                 ctx.report.updated += 1
@@ -633,6 +691,22 @@ class Writer:
         if self.keep_ids:
             self.written_ids.extend(ids)
 
+    def _decide(self, by: tuple[str, str], was: Any, new: Any, locator: str) -> Resolution:
+        """The one write path's decision for one field of an existing record (``by``: who stated ``was``)."""
+        ctx = self.ctx
+        incumbent = claim(was, by[0], by[1], self.facts, incumbent=True)
+        return resolve(incumbent, claim(new, IMPORTED, ctx.source_id, self.facts, locator=locator))
+
+    def _keep(self, pk: str, held: list[tuple[str, Claim, Any]]) -> list[dict[str, Any]]:
+        """Store the values of ``pk`` kept aside as alternative values; returns those written (a source's value
+        already kept is not repeated)."""
+        obj = self.model(pk=pk)
+        added = []
+        for name, kept, value in held:
+            if keep_alternative(obj, name, kept, value):
+                added.append({"field": name, "value": value, "source": kept.source_id})
+        return added
+
     def _revision(self, pk: str, action: str, changes: dict[str, Any]) -> dict[str, Any]:
         if self._reason is None:
             self._reason = self.ctx.reason
@@ -644,6 +718,7 @@ class Writer:
             "action": action,
             "changes": changes,
             "reason": self._reason,
+            "source": self.ctx.source_id,
         }
 
     # -- many-to-many ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import check_record
 from veeduria.evidence.models import Citation, Source, SourceKind
 from veeduria.evidence.revisions import record_change, snapshot
 from veeduria.ingest.importers import _parse as P
@@ -181,7 +182,11 @@ def run(ctx: Context) -> None:
     valid: list[tuple[Candidate, Any, Any]] = []
     for cand in chosen:
         try:
-            valid.append((cand, _date(cand.row, "promulgated"), _date(cand.row, "published")))
+            promulgated, published = _date(cand.row, "promulgated"), _date(cand.row, "published")
+            broken = check_record(Authorization, {"promulgated_on": promulgated, "published_on": published})
+            if broken:
+                raise cand.row.error("published", broken[0][1])
+            valid.append((cand, promulgated, published))
         except RowError as err:
             ctx.row_error(err)
     if ctx.failed:
@@ -272,4 +277,4 @@ def _cite_official_texts(ctx: Context, rows: list[tuple[str, str, str, Any]]) ->
             source_id=source_id,
             note="texto oficial enlazado desde el registro de normas del Congreso",
         )
-        record_change(record, before, author=ctx.revision_author, reason=ctx.reason)
+        record_change(record, before, author=ctx.revision_author, reason=ctx.reason, source=ctx.source_id)
