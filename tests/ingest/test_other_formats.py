@@ -65,7 +65,7 @@ def test_mme(external: Path) -> None:
     ex = Activity.objects.get(pk="mme-mme324")
     assert ex.kind == "exercise" and ex.name_es == "Unitas 83"
     assert (ex.start_date, ex.start_precision) == (dt.date(1983, 6, 1), "month")
-    assert ex.host_country.iso3 == "PER"
+    assert ex.host_country is None and ex.place == "around the South American continent"  # no one country
     assert {c.iso3 for c in ex.countries.all()} == {"BRA", "CHL", "COL", "ECU", "PER", "USA", "URY", "VEN"}
     assert "naval" in ex.description_es and "Sea" not in ex.description_es
     day = Activity.objects.get(pk="mme-mme1451")
@@ -78,12 +78,47 @@ def test_mme(external: Path) -> None:
     assert counts() == before
 
 
+def test_mme_where_exercises_took_place(external: Path) -> None:
+    """The country an exercise took place in comes from its location text; a country's centroid is country
+    precision; the rows the re-check found wrong are corrected with the MME value kept in the notes."""
+    run_import("mme", external / US / "mme_v7_wide_PER.csv")
+    run_import("mme", external / US / "mme_v7_long_PER.csv")
+    held = {a.pk: (a.host_country.iso3 if a.host_country else None) for a in Activity.objects.all()}
+    assert held["mme-mme3348"] == "USA"  # RIMPAC 2010, "waters surrounding the Hawaiian islands"
+    rimpac = Activity.objects.get(pk="mme-mme3348")
+    assert rimpac.place_precision == "department" and "PER" in {c.iso3 for c in rimpac.countries.all()}
+    in_peru = sorted(pk for pk, iso3 in held.items() if iso3 == "PER")
+    assert in_peru == ["mme-mme1451", "mme-mme2490", "mme-mme3122", "mme-mme3131", "mme-mme946"]
+    unknown = sorted(pk for pk, iso3 in held.items() if iso3 is None)
+    assert unknown == ["mme-mme2199", "mme-mme2849", "mme-mme324", "mme-mme3370", "mme-mme398", "mme-mme655"]
+    assert held["mme-mme2882"] == "COL"  # "Colombian city of Leticia"
+    # "Colombia" at Colombia's centroid: the country, not a place
+    colombia = Activity.objects.get(pk="mme-mme2013")
+    assert (colombia.host_country.iso3, colombia.place_precision, colombia.latitude) == ("COL", "country", 4.570868)
+    # Huacho 2008: the coordinates in Costa Rica are set aside, kept in the notes, with the reason in both languages
+    huacho = Activity.objects.get(pk="mme-mme3122")
+    assert (huacho.latitude, huacho.longitude, huacho.place_precision) == (None, None, "locality")
+    assert "Costa Rica" in huacho.notes_es and "Costa Rica" in huacho.notes_en and "E7" in huacho.notes_en
+    assert "latitud 11.0519916" in huacho.notes_es and "longitude -85.6948458" in huacho.notes_en
+    assert "latitude = 11.0519916 set aside" in huacho.editor_notes
+    unitas = Activity.objects.get(pk="mme-mme2199")
+    assert unitas.latitude is None and "Minnesota" in unitas.notes_es and "44.4569347" in unitas.notes_en
+    # flagged, not changed: no US participant in two rows; a trilateral exercise
+    for pk in ("mme-mme2882", "mme-mme3131"):
+        ex = Activity.objects.get(pk=pk)
+        assert "USA" not in {c.iso3 for c in ex.countries.all()} and "no US participant" in ex.notes_en
+    assert "trilateral" in Activity.objects.get(pk="mme-mme1451").notes_en
+    # the public notes never carry the editor notes
+    assert not Activity.objects.exclude(editor_notes="").filter(notes_en__contains="corrections/mme.yaml").exists()
+
+
 def test_mme_another_country_and_unknown_participants(fixtures: Path) -> None:
     report = run_import("mme", fixtures / "mme_wide_ECU.csv")
     assert report.created == 2
     assert any("Atlantis" in n for n in report.notes)
     ex = Activity.objects.get(pk="mme-mme9001")
-    assert ex.host_country.iso3 == "ECU" and ex.start_precision == "month"
+    assert ex.host_country.iso3 == "ECU" and ex.start_precision == "month"  # "Guayaquil"
+    assert ex.place_precision == "locality" and (ex.latitude, ex.longitude) == (-2.19, -79.88)
     assert {c.iso3 for c in ex.countries.all()} == {"ECU", "USA", "COL"}
 
 

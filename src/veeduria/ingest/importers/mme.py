@@ -3,14 +3,22 @@
 Long: one row per exercise and participant (``gwcode``); wide: one row per exercise with participants in
 ``StateA`` .. ``StateAM``. Each exercise becomes an activity of kind ``exercise`` with its participants,
 its dates at the precision they are written with (``10/12/96`` day, ``2002-09-xx`` month), its location
-and its focus flags."""
+and its focus flags.
+
+Where it took place (``host_country``) is the country its ``Location`` text names (:func:`places.locate`),
+else the country whose centroid its coordinates are, else unknown; coordinates that are a country's centroid
+locate only the country. Rows found wrong by a re-check are corrected from ``data/external/corrections/mme.yaml``
+(the MME value is kept in the record's notes)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,6 +27,7 @@ from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
 from veeduria.ingest.importers.countries import BY_GWCODE, iso3_for_name
 from veeduria.ingest.importers.errors import ImportFailed, RowError
+from veeduria.ingest.importers.places import centroid_of, locate
 from veeduria.records.models import Activity
 
 FLAGS = ("CPX", "Air", "Land", "Sea", "Amphibious", "Cyber", "Warfighting", "Peacekeeping", "Humanitarian")
@@ -75,7 +84,41 @@ FIELDS = (
     "latitude",
     "longitude",
     "reliability",
+    "notes_es",
+    "notes_en",
+    "editor_notes",
 )
+#: fields a correction may set aside, with their labels in the notes
+_DROPPABLE = {"latitude": ("latitud", "latitude"), "longitude": ("longitud", "longitude")}
+
+
+def corrections_file() -> Path:
+    from veeduria.ingest.importers import manifest
+
+    return manifest.folder() / "corrections" / "mme.yaml"
+
+
+@lru_cache(maxsize=2)
+def _load_corrections(path: Path, mtime: float) -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ImportFailed(_("%(file)s: se esperaba un mapa de identificadores MME") % {"file": path})
+    for mme_id, entry in data.items():
+        drop = entry.get("drop", []) if isinstance(entry, dict) else None
+        if drop is None or any(f not in _DROPPABLE for f in drop):
+            raise ImportFailed(
+                _("%(file)s, %(id)s: «drop» solo admite %(fields)s")
+                % {"file": path, "id": mme_id, "fields": ", ".join(_DROPPABLE)}
+            )
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def corrections() -> dict[str, dict[str, Any]]:
+    """Corrections of MME rows by lower-case MMEID (empty when the file is absent)."""
+    path = corrections_file()
+    if not path.exists():
+        return {}
+    return _load_corrections(path, path.stat().st_mtime)
 
 
 @dataclass
@@ -154,14 +197,14 @@ def run(ctx: Context) -> None:
             )
             % {"file": ctx.path, "line": table.header_line}
         )
-    host = ctx.country_id(country)
+    fixes = corrections()
     writer = Writer(ctx, Activity, FIELDS, m2m=("countries",), m2m_union=long)
     for mme_id, ex in exercises.items():
         if country not in ex.participants:
             ctx.report.filtered += len(ex.lines)
             continue
         participants = [ctx.country_id(p) for p in ex.participants]
-        values = _values(ex.row, host)
+        values = _values(ctx, ex.row, fixes.get(mme_id.lower()))
         lines = ex.lines
         locator = f"row {lines[0]}" if len(lines) == 1 else f"rows {lines[0]}-{lines[-1]}"
         writer.add(f"mme-{P.slug(mme_id)}", values, locator=locator, m2m={"countries": participants})
@@ -207,7 +250,7 @@ def _common_country(exercises: dict[str, Exercise]) -> str | None:
     return None
 
 
-def _values(row: Row, host: str) -> dict[str, Any]:
+def _values(ctx: Context, row: Row, fix: dict[str, Any] | None) -> dict[str, Any]:
     name = row.text("name")
     series = row.text("series")
     if name in ("", "-9", "NA"):
@@ -237,20 +280,48 @@ def _values(row: Row, host: str) -> dict[str, Any]:
     except ValueError as exc:
         raise row.error("lat", str(exc)) from None
     location = row.text("location")
+    place = "" if location in ("NA", "-9") else location
+    where = locate(place)
+    iso3, precision = where.iso3, where.precision
+    centroid = centroid_of(lat, lon)
+    if centroid is not None:  # the coordinates only say which country
+        iso3 = iso3 or centroid
+        precision = "country" if iso3 == centroid else precision
+    notes_es, notes_en, editor = [], [], []
+    if fix:
+        for name in fix.get("drop", []):
+            value = lat if name == "latitude" else lon
+            if value is None:
+                continue
+            label_es, label_en = _DROPPABLE[name]
+            notes_es.append(f"Valor de MME apartado: {label_es} {value}.")
+            notes_en.append(f"MME value set aside: {label_en} {value}.")
+            editor.append(f"MME {name} = {value} set aside (data/external/corrections/mme.yaml)")
+            if name == "latitude":
+                lat = None
+            else:
+                lon = None
+        notes_es[:0] = [str(fix.get("note_es", "")).strip()]
+        notes_en[:0] = [str(fix.get("note_en", "")).strip()]
+    if where.note:
+        editor.append(f"Location '{location}' {where.note}: country left unknown")
     return {
         "kind": "exercise",
         "name_es": name[:500],
         "name_en": name[:500],
         "description_es": desc_es,
         "description_en": desc_en,
-        "host_country_id": host,
+        "host_country_id": ctx.country_id(iso3) if iso3 else None,
         "start_date": start,
         "start_precision": start_precision,
         "end_date": end,
         "end_precision": end_precision,
-        "place": "" if location in ("NA", "-9") else location[:500],
-        "place_precision": "locality" if location not in ("", "NA", "-9") else "unknown",
+        "place": place[:500],
+        "place_precision": precision,
         "latitude": lat,
         "longitude": lon,
         "reliability": "partly",
+        "notes_es": " ".join(n for n in notes_es if n),
+        "notes_en": " ".join(n for n in notes_en if n),
+        "editor_notes": "; ".join(editor),
     }
