@@ -15,7 +15,7 @@ from veeduria.api.errors import ApiError, ErrorOut, install
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.evidence.revisions import snapshot
 from veeduria.records import queries
-from veeduria.records.export import export_queryset, record_dict
+from veeduria.records.export import export_queryset, public, record_dict
 from veeduria.records.registry import BY_KEY, RECORD_TYPES, RecordType
 
 api = NinjaAPI(title="Veeduría API", version="1", urls_namespace="api", docs_url="/docs")
@@ -112,7 +112,7 @@ def source_list(request: HttpRequest, filters: Query[SourceFilters]) -> dict[str
     if filters.page > paginator.num_pages and paginator.count:
         raise ApiError(404, "no_such_page", f"page {filters.page} is past the last page ({paginator.num_pages})")
     rows = paginator.page(filters.page).object_list if paginator.count else []
-    return {**_page(paginator.count, filters.page, filters.page_size), "results": [snapshot(s) for s in rows]}
+    return {**_page(paginator.count, filters.page, filters.page_size), "results": [public(snapshot(s)) for s in rows]}
 
 
 @api.get("/sources/{source_id}", response={200: dict[str, Any], **ERRORS}, summary="A source and what cites it")
@@ -123,4 +123,4 @@ def source_detail(request: HttpRequest, source_id: str) -> dict[str, Any]:
     cited_by = {
         g.key: [str(pk) for pk in g.records.values_list("pk", flat=True)] for g in queries.records_citing(source)
     }
-    return {**snapshot(source), "cited_by": cited_by}
+    return {**public(snapshot(source)), "cited_by": cited_by}

@@ -7,26 +7,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import AlternativeValue, Citation, Revision
 from veeduria.evidence.revisions import CHILD_RELATIONS
-from veeduria.portal import display
+from veeduria.portal import display, readable
 from veeduria.portal.display import Value
+from veeduria.records.models import Activity, Authorization
 from veeduria.records.queries import RELATED_LIMIT, reverse_relations
 from veeduria.records.registry import RecordType
 
 _EXTRA_LABELS = {
-    "personnel": _("personal autorizado"),
-    "items": _("armas, naves y equipos autorizados"),
-    "places": _("lugares autorizados"),
-    "periods": _("periodos autorizados"),
-    "citations": _("citas"),
-    "alternatives": _("valores alternativos"),
-    "id": _("identificador"),
+    "personnel": gettext_lazy("personal autorizado"),
+    "items": gettext_lazy("armas, naves y equipos autorizados"),
+    "places": gettext_lazy("lugares autorizados"),
+    "periods": gettext_lazy("periodos autorizados"),
+    "citations": gettext_lazy("citas"),
+    "alternatives": gettext_lazy("valores alternativos"),
+    "id": gettext_lazy("identificador"),
 }
-_HIDDEN = {"id", "created_at", "updated_at", "withdrawn_reason", "reliability"}
+#: never shown as rows: bookkeeping, the badge, and notes meant for editors only
+_HIDDEN = {"id", "created_at", "updated_at", "withdrawn_reason", "reliability", "editor_notes"}
 
 
 @dataclass
@@ -52,13 +54,33 @@ class Related:
 
 
 @dataclass
+class Change:
+    """One changed field of a revision, as labels and readable values."""
+
+    label: str
+    old: Value
+    new: Value
+    count: bool = False  #: a list of citations or alternatives, shown by its size
+
+
+@dataclass
 class HistoryEntry:
     revision: Revision
     fields: list[str]
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Limit:
+    """An authorized ceiling or a reported participation of a linked record, with what it means."""
+
+    record: Value
+    text: str
 
 
 @dataclass
 class Detail:
+    title: str
     rows: list[Row]
     record_citations: list[tuple[str, Citation]]
     disagreements: list[Row]
@@ -66,6 +88,9 @@ class Detail:
     children: dict[str, Any]
     child_citations: list[tuple[str, list[Citation]]]
     history: list[HistoryEntry]
+    #: on an activity: the limits of the authorizations covering it; on an authorization: participation
+    limits: list[Limit] = field(default_factory=list)
+    participation: list[Limit] = field(default_factory=list)
 
     @property
     def empty_rows(self) -> list[Row]:
@@ -77,7 +102,7 @@ def _rows(obj: Any, lang: str) -> list[Row]:
     model = type(obj)
     concrete = list(model._meta.concrete_fields)
     names = {f.name for f in concrete}
-    precision_fields = {display.precision_field(model, f.name) for f in concrete if isinstance(f, models.DateField)}
+    precision_fields = {display.precision_field(model, f.name) for f in concrete if _is_date(f)}
     skip = _HIDDEN | {p for p in precision_fields if p}
     if display.is_record_status(model):
         skip.add("status")
@@ -140,6 +165,7 @@ def _children(obj: Any) -> dict[str, Any]:
     return {
         "personnel": personnel,
         "personnel_sum": sum(p.count or 0 for p in personnel),
+        "personnel_incomplete": any(p.count is None for p in personnel),
         "items": sorted(by_category.items()),
         "places": places,
         "periods": periods,
@@ -156,8 +182,73 @@ def _label_of(model: type[models.Model], name: str) -> str:
         return name
 
 
-def _changed_fields(model: type[models.Model], changes: dict[str, Any]) -> list[str]:
-    return list(dict.fromkeys(_label_of(model, k) for k in changes))
+def _is_date(f: Any) -> bool:
+    return isinstance(getattr(f, "output_field", None) if getattr(f, "generated", False) else f, models.DateField)
+
+
+def _changes(obj: Any, changes: dict[str, Any], lookup: readable.Lookup) -> list[Change]:
+    """A revision's changes as field labels with old and new readable values; editors' notes left out.
+
+    A date is shown with the precision it had before and after; a precision change is folded into its date."""
+    model = type(obj)
+    pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    dates = {p: k for k in pairs if (p := display.precision_field(model, k))}
+    out = []
+    for key, (old, new) in pairs.items():
+        if key in readable.HIDDEN_CHANGES or key in dates:
+            continue
+        if key in {"citations", "alternatives"}:
+            counts = [Value(text=readable.count_text(v)) for v in (old, new)]
+            out.append(Change(_label_of(model, key), counts[0], counts[1], count=True))
+            continue
+        prec = display.precision_field(model, key)
+        current = getattr(obj, prec, None) if prec else None
+        precisions = pairs.get(prec, [current, current]) if prec else [None, None]
+        values = [
+            readable.short(readable.stored_value(model, key, v, lookup, p))
+            for v, p in zip((old, new), precisions, strict=True)
+        ]
+        out.append(Change(_label_of(model, key), values[0], values[1]))
+    return out
+
+
+def _participation_text(activity: Any) -> str:
+    low, best, high = activity.personnel_low, activity.personnel_best, activity.personnel_high
+    n = display.format_number
+    if best is not None:
+        text = n(best)
+    elif low is not None and high is not None:
+        text = _("entre %(low)s y %(high)s") % {"low": n(low), "high": n(high)}
+    elif low is not None:
+        text = _("al menos %(n)s") % {"n": n(low)}
+    elif high is not None:
+        text = _("hasta %(n)s") % {"n": n(high)}
+    else:
+        return ""
+    return _("%(count)s personas de todos los países participantes (participación informada)") % {"count": text}
+
+
+def _limit_text(auth: Any) -> str:
+    parts = []
+    for p in auth.personnel.all():
+        who = " ".join(x for x in (p.country.title if p.country_id else "", p.service) if x)
+        count = display.format_number(p.count) if p.count is not None else _("sin dato")
+        parts.append(f"{who}: {count}")
+    if auth.personnel_total is not None:
+        parts.append(_("total autorizado: %(n)s") % {"n": display.format_number(auth.personnel_total)})
+    return "; ".join(parts)
+
+
+def _limits(obj: Any) -> tuple[list[Limit], list[Limit]]:
+    """Authorized ceilings beside reported participation, so neither is read as the other."""
+    limits: list[Limit] = []
+    participation: list[Limit] = []
+    if isinstance(obj, Activity):
+        auths = Authorization.objects.filter(activities=obj).prefetch_related("personnel__country")
+        limits = [Limit(display.link(a), t) for a in auths if (t := _limit_text(a))]
+    elif isinstance(obj, Authorization):
+        participation = [Limit(display.link(a), t) for a in obj.activities.all() if (t := _participation_text(a))]
+    return limits, participation
 
 
 def build(obj: Any, rt: RecordType) -> Detail:
@@ -174,18 +265,21 @@ def build(obj: Any, rt: RecordType) -> Detail:
         else:
             record_citations.append((_label_of(rt.model, c.field) if c.field else "", c))
     disagreements: dict[str, Row] = {}
+    lookup = readable.Lookup()
     for a in obj.alternatives.all():
         row = by_key.get(a.field)
         if row is None:
             row = disagreements.setdefault(a.field, Row(a.field, _label_of(rt.model, a.field), Value()))
-        a.display = display.alternative_text(a.value)  # type: ignore[attr-defined]
+        a.display = readable.stored_value(rt.model, a.field, a.value, lookup)  # type: ignore[attr-defined]
         row.alternatives.append(a)
         disagreements.setdefault(row.name, row)
-    history = [
-        HistoryEntry(r, [] if r.action == Revision.Action.CREATE else _changed_fields(rt.model, r.changes or {}))
-        for r in obj.revisions.all()
-    ]
+    history = []
+    for r in obj.revisions.all():
+        changes = [] if r.action == Revision.Action.CREATE else _changes(obj, r.changes or {}, lookup)
+        history.append(HistoryEntry(r, [c.label for c in changes], changes))
+    limits, participation = _limits(obj)
     return Detail(
+        title=display.title_of(obj),
         rows=rows,
         record_citations=record_citations,
         disagreements=list(disagreements.values()),
@@ -193,6 +287,8 @@ def build(obj: Any, rt: RecordType) -> Detail:
         children=_children(obj),
         child_citations=sorted(child_citations.items()),
         history=history,
+        limits=limits,
+        participation=participation,
     )
 
 

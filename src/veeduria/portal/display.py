@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Precision, Record, Source, Status, localized
+from veeduria.portal import labels
 from veeduria.records.registry import BY_MODEL, RecordType
 
 _LANG_SUFFIX = re.compile(r"\s*\((es|en)\)\s*$")
@@ -58,7 +58,7 @@ def list_url(rt: RecordType) -> str:
 
 
 def title_of(obj: Any) -> str:
-    return str(getattr(obj, "title", None) or obj)
+    return labels.coded_title(obj) or str(getattr(obj, "title", None) or obj)
 
 
 def link(obj: Any) -> Value:
@@ -113,18 +113,24 @@ def field_value(obj: Any, f: Any) -> Value:
     raw = getattr(obj, f.attname)
     if raw is None or raw == "":
         return Value()
+    name = f.name
+    if getattr(f, "generated", False):
+        f = f.output_field
     if f.choices:
-        return Value(text=str(getattr(obj, f"get_{f.name}_display")()))
+        return Value(text=str(dict(f.choices).get(raw, raw)))
+    code = labels.code_label(obj, name, raw)
+    if code is not None:
+        return Value(text=code)
     if isinstance(f, models.BooleanField):
         return Value(text=yes_no(raw))
     if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
-        prec = precision_field(type(obj), f.name)
+        prec = precision_field(type(obj), name)
         return Value(text=format_date(raw, getattr(obj, prec) if prec else Precision.DAY))
     if isinstance(f, models.DateTimeField):
         return Value(text=formats.date_format(raw, "DATETIME_FORMAT"))
     if isinstance(f, models.URLField):
         return Value(text=raw, href=raw)
-    if isinstance(f, models.IntegerField | models.DecimalField | models.FloatField) and f.name not in {"year", "month"}:
+    if isinstance(f, models.IntegerField | models.DecimalField | models.FloatField) and name not in {"year", "month"}:
         return Value(text=format_number(raw))
     return Value(text=str(raw), long=isinstance(f, models.TextField))
 
@@ -151,14 +157,6 @@ def is_record_status(model: type[models.Model]) -> bool:
 
 def is_withdrawn(obj: Any) -> bool:
     return getattr(obj, "status", None) == Status.WITHDRAWN
-
-
-def alternative_text(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return yes_no(value)
-    return str(value)
 
 
 def cell(obj: Any, rt: RecordType, name: str, lang: str) -> Value:

@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from veeduria.portal import views
+from veeduria.portal import method, views
 from veeduria.records.registry import RECORD_TYPES, RecordType
 
 app_name = "portal"
@@ -33,6 +33,7 @@ def _record_patterns(rt: RecordType) -> list[URLPattern]:
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path(_route("cifras", "figures", ""), views.figures, name="figures"),
+    path(_route("metodo/fiabilidad", "method/reliability", ""), method.reliability, name="reliability"),
     path(_route("fuentes", "sources", ""), views.source_list, name="source-list"),
     path(_route("fuentes", "sources", "<slug:pk>/"), views.source_detail, name="source-detail"),
 ]

@@ -14,6 +14,15 @@ from veeduria.evidence.revisions import CHILD_RELATIONS, snapshot
 from veeduria.records.registry import RECORD_TYPES, RecordType
 
 _CHUNK = 2000
+#: fields kept for editors only: never in the export or the API
+PRIVATE_FIELDS = ("editor_notes",)
+
+
+def public(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the fields meant for editors only."""
+    for name in PRIVATE_FIELDS:
+        data.pop(name, None)
+    return data
 
 
 def export_queryset(rt: RecordType, *, include_withdrawn: bool) -> models.QuerySet[Any]:
@@ -42,7 +51,7 @@ def _source_brief(source: Source) -> dict[str, Any]:
 
 def record_dict(rt_key: str, obj: models.Model) -> dict[str, Any]:
     """The export form of one record; citations carry a brief of their source."""
-    data = snapshot(obj)
+    data = public(snapshot(obj))
     sources = {c.source_id: c.source for c in obj.citations.all()}  # type: ignore[attr-defined]
     for citation in data["citations"]:
         citation["source"] = _source_brief(sources[citation["source"]])
@@ -60,7 +69,7 @@ def iter_records(*, types: list[str] | None = None, include_withdrawn: bool = Fa
 
 def iter_sources() -> Iterator[dict[str, Any]]:
     for source in Source.objects.order_by("pk").iterator(chunk_size=_CHUNK):
-        yield {"type": "sources", **snapshot(source), "citations": []}
+        yield {"type": "sources", **public(snapshot(source)), "citations": []}
 
 
 def write_jsonl(
