@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import CleanError, check_record, checker, clean_json
 from veeduria.evidence.models import Precision, Status
 from veeduria.evidence.revisions import plain
 from veeduria.ingest.schema import ALTERNATIVE_KEYS, CITATION_KEYS, LINK_KEYS, FieldSpec, FileSpec, file_specs
@@ -183,7 +184,7 @@ class _Validator:
             raise DatasetInvalid([_("%(path)s: no es una carpeta") % {"path": self.folder}])
         names = sorted(p.name for p in self.folder.iterdir() if p.suffix in {".yaml", ".yml"})
         for name in names:
-            if Path(name).stem not in self.specs:
+            if Path(name).stem not in self.specs and name != "merges.yaml":  # merges: records/merge.py
                 self.error(name, _unknown(Path(name).stem, list(self.specs), what="file"))
         for key, spec in self.specs.items():
             path = self.folder / f"{key}.yaml"
@@ -234,7 +235,7 @@ class _Validator:
                     self.error(where, _in_field(name, _("falta un valor")))
                     ok = False
                 continue
-            ok = self.read_value(where, fspec, raw[name], item.values, item.m2m) and ok
+            ok = self.read_value(where, fspec, raw[name], item.values, item.m2m, spec.model) and ok
         for name, child_fields in spec.children.items():
             if name not in raw:
                 continue
@@ -245,19 +246,34 @@ class _Validator:
                 ok = False
                 continue
             for n, row in enumerate(rows, start=1):
-                ok = self.read_child(f"{where}: {name}[{n}]", child_fields, row, item, name) and ok
+                child = spec.child_models[name]
+                ok = self.read_child(f"{where}: {name}[{n}]", child_fields, row, item, name, child) and ok
+        ok = self.cross_rules(where, spec.model, item.values) and ok
         ok = self.read_links(where, spec, raw, item) and ok
         if item.values.get("status") == Status.WITHDRAWN and not item.values.get("withdrawn_reason"):
             self.error(where, _in_field("withdrawn_reason", _("un registro retirado necesita un motivo")))
             ok = False
         return item if ok else None
 
+    def cross_rules(self, where: str, model: type[models.Model], values: dict[str, Any]) -> bool:
+        """The rules between fields of one record or child row (an end after its start, low <= high)."""
+        errors = check_record(model, values)
+        for name, message in errors:
+            self.error(where, _in_field(name, message))
+        return not errors
+
     def read_value(
-        self, where: str, fspec: FieldSpec, value: Any, out: dict[str, Any], m2m: dict[str, list[str]] | None
+        self,
+        where: str,
+        fspec: FieldSpec,
+        value: Any,
+        out: dict[str, Any],
+        m2m: dict[str, list[str]] | None,
+        model: type[models.Model],
     ) -> bool:
         try:
-            converted = convert(fspec, value)
-        except _Bad as exc:
+            converted = clean(model, fspec, value)
+        except (_Bad, CleanError) as exc:
             self.error(where, _in_field(fspec.name, str(exc)))
             return False
         if fspec.kind == "date":
@@ -281,7 +297,9 @@ class _Validator:
             out[fspec.name] = converted
         return True
 
-    def read_child(self, where: str, fields: dict[str, FieldSpec], row: Any, item: Item, name: str) -> bool:
+    def read_child(
+        self, where: str, fields: dict[str, FieldSpec], row: Any, item: Item, name: str, model: type[models.Model]
+    ) -> bool:
         if not isinstance(row, dict):
             self.error(where, _("se espera un mapa (clave: valor)"))
             return False
@@ -293,10 +311,11 @@ class _Validator:
         values: dict[str, Any] = {}
         for fname, fspec in fields.items():
             if fname in row:
-                ok = self.read_value(where, fspec, row[fname], values, None) and ok
+                ok = self.read_value(where, fspec, row[fname], values, None, model) and ok
             elif fspec.required:
                 self.error(where, _in_field(fname, _("falta un valor")))
                 ok = False
+        ok = ok and self.cross_rules(where, model, values)
         item.children.setdefault(name, []).append(values)
         return ok
 
@@ -335,6 +354,8 @@ class _Validator:
                 if link == "alternatives" and "value" not in entry:
                     self.error(at, _in_field("value", _("falta un valor")))
                     ok = False
+                elif link == "alternatives":
+                    ok = self.check_alternative(at, spec, fname, entry["value"]) and ok
                 record = {k: ("" if entry.get(k) is None else entry.get(k)) for k in keys if k != "value"}
                 record["field"] = fname
                 if link == "alternatives":
@@ -345,6 +366,18 @@ class _Validator:
             self.error(where, _in_field("citations", _("todo registro publicado necesita al menos una cita")))
             ok = False
         return ok and self.check_preferred(where, spec, raw, item)
+
+    def check_alternative(self, where: str, spec: FileSpec, fname: str, value: Any) -> bool:
+        """An alternative value must be one the field could hold (and JSON every database stores)."""
+        fspec = spec.fields.get(fname)
+        try:
+            clean_json(value)
+            if fspec is not None and fspec.kind not in {"fk", "m2m"} and value is not None:
+                clean(spec.model, fspec, value)
+        except (_Bad, CleanError) as exc:
+            self.error(where, _in_field("value", str(exc)))
+            return False
+        return True
 
     def check_preferred(self, where: str, spec: FileSpec, raw: LineDict, item: Item) -> bool:
         ok = True
@@ -393,6 +426,18 @@ class _Validator:
                         _("no existe %(model)s con id %(id)s") % {"model": model._meta.verbose_name, "id": repr(ref)},
                     ),
                 )
+
+
+def clean(model: type[models.Model], spec: FieldSpec, value: Any) -> Any:
+    """:func:`convert`, then the model field's own rules (digits, finite numbers, ranges, lengths, choices)."""
+    converted = convert(spec, value)
+    if spec.kind in {"int", "decimal", "float"} and value is not None:
+        return checker(model._meta.get_field(spec.name))(value)  # type: ignore[arg-type]
+    if spec.kind in {"str", "text", "url", "slug", "bool"}:
+        return checker(model._meta.get_field(spec.name))(converted)  # type: ignore[arg-type]
+    if spec.kind == "json":
+        return clean_json(converted)
+    return converted
 
 
 def _same(spec: FieldSpec, a: Any, b: Any) -> bool:

@@ -5,19 +5,51 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpRequest
 
-from veeduria.evidence.admin import AlternativeValueInline, CitationInline, RevisionedAdmin
+from veeduria.evidence.admin import AlternativeValueInline, CitationInline, RevisionedAdmin, RevisionForm
+from veeduria.evidence.cleaning import check_fields, check_record
 from veeduria.evidence.models import Record
 from veeduria.records import models as m
 from veeduria.records.queries import search_fields
 from veeduria.records.registry import RECORD_TYPES, RecordType
 
 
+class RecordForm(RevisionForm):
+    """The record form: the model's checks (:meth:`Record.clean_fields`, :meth:`Record.clean`) as errors of
+    the fields shown, or of the whole form for a field that is not."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list[Any]] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name == NON_FIELD_ERRORS or name in self.fields else NON_FIELD_ERRORS
+                moved.setdefault(key, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
+
+
+class ChildForm(forms.ModelForm):
+    """A child row of a record (an authorized period, a head count): the limits and cross-field rules of
+    :mod:`~veeduria.evidence.cleaning` on the values entered."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        model = self._meta.model
+        valid = {k: v for k, v in data.items() if k in self.fields and k not in self.errors}
+        for name, message in [*check_fields(model, valid), *check_record(model, valid, labels=True)]:
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
 class _ChildInline(admin.TabularInline):
     extra = 0
+    form = ChildForm
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # a removed row is a change of the authorization, kept in its revision
@@ -71,6 +103,7 @@ def admin_class(rt: RecordType) -> type[RevisionedAdmin]:
         "autocomplete_fields": relations,
         "list_select_related": list(rt.select_related),
         "inlines": inlines,
+        "form": RecordForm,
         "show_full_result_count": False,
         "list_per_page": 50,
     }

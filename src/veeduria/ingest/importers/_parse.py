@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -49,6 +50,8 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
     if isinstance(value, bool):
         raise ValueError(_not_a_number(value))
     if isinstance(value, int | float | Decimal):
+        if isinstance(value, float | Decimal) and not math.isfinite(value):
+            raise ValueError(_("%(value)s no es un número finito") % {"value": repr(value)})
         return Decimal(str(value)), ""
     text = str(value).strip()
     plain = text.lstrip("$").replace(",", "")
@@ -84,10 +87,18 @@ def count(value: Any, *, allow_residue: bool = False) -> tuple[int | None, str]:
 
 
 def money(value: Any, *, allow_residue: bool = False, places: int = 2) -> tuple[Decimal | None, str]:
+    """An amount rounded to ``places`` decimals (a number too large to round is returned as it is: the
+    field's check in :mod:`veeduria.evidence.cleaning` rejects it with the limit it exceeds)."""
     num, residue = number(value, allow_residue=allow_residue)
     if num is None:
         return None, residue
+    if num.adjusted() > _ROUNDABLE:
+        return num, residue
     return num.quantize(_quantum(places)), residue
+
+
+#: the largest power of ten :func:`money` rounds within the default 28-digit decimal context
+_ROUNDABLE = 20
 
 
 @lru_cache(maxsize=16)

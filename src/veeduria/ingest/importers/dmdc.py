@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import field_checker
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -315,10 +316,14 @@ def _when(row: Row, layout: str) -> tuple[int, int | None]:
         raise row.error("month", _("%(value)s no es un mes") % {"value": repr(row.text("month"))})
     return year, MONTHS[label]
 
+#: the integer range a stored count must fit
+_COUNT = field_checker(PersonnelCount, "count")
+
 
 def _value(row: Row, name: str) -> int | None:
     try:
         value, _rest = P.count(row.get(name))
+        value = _COUNT(value)
     except ValueError as exc:
         raise row.error(name, str(exc)) from None
     return value

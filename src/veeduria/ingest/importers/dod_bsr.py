@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import field_checker
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, Table, column_letter, fold, open_workbook, read_sheet, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -265,6 +266,13 @@ def run(ctx: Context) -> None:
     if formulas.formulas is not None:
         formulas.formulas.close()
 
+#: the limits of the stored numbers (integer range, digits), by column
+_CHECKS = {
+    **{name: field_checker(FacilityListing, name) for name in INTEGER_FIELDS},
+    "acres": field_checker(FacilityListing, "acres"),
+    "prv": field_checker(FacilityListing, "replacement_value_musd"),
+}
+
 
 def _facility(iso3: str, site: str) -> tuple[str, str, bool]:
     folded = fold(site)
@@ -295,12 +303,14 @@ def _values(row: Row, sheet: str, table: Table, aggregated: bool, formulas: _For
             raise row.error(name, _("%(value)s no es un número") % {"value": repr(raw)}) from None
         if num is not None and num < 0:
             raise row.error(name, _("valor negativo %(value)s") % {"value": repr(raw)})
-        if name in INTEGER_FIELDS:
-            values[name] = int(num.to_integral_value()) if num is not None else None
-        elif name == "acres":
-            values[name] = num.quantize(Decimal("0.01")) if num is not None else None
-        else:
-            values[name] = num.quantize(Decimal("0.001")) if num is not None else None
+        try:
+            if name in INTEGER_FIELDS:
+                value: Any = int(num.to_integral_value()) if num is not None else None
+            else:
+                value, _rest = P.money(num, places=2 if name == "acres" else 3)
+            values[name] = _CHECKS[name](value)
+        except ValueError as exc:
+            raise row.error(name, str(exc)) from None
     values["replacement_value_musd"] = values.pop("prv")
     if not aggregated:
         values["site_count"] = None

@@ -6,6 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import field_checker
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import check_shape, fold, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -69,6 +70,8 @@ FIELDS = (
     "description_en",
     "reliability",
 )
+_AMOUNT = field_checker(Funding, "amount")
+_CONSTANT = field_checker(Funding, "amount_constant")
 
 
 def run(ctx: Context) -> None:
@@ -94,12 +97,14 @@ def run(ctx: Context) -> None:
                 raise row.error("fy", _("%(value)s no es un año fiscal") % {"value": repr(row.text("fy"))})
             try:
                 amount, _rest = P.money(row.get("amount"))
+                amount = None if amount is None else _AMOUNT(amount)
             except ValueError as exc:
                 raise row.error("amount", str(exc)) from None
             if amount is None:
                 raise row.error("amount", _("importe vacío"))
             try:
                 constant, _rest = P.money(row.get("amount_constant"))
+                constant = _CONSTANT(constant)
             except ValueError as exc:
                 raise row.error("amount_constant", str(exc)) from None
         except RowError as err:

@@ -22,6 +22,7 @@ import yaml
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from veeduria.evidence.cleaning import check_record, field_checker
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -146,6 +147,33 @@ def _date(row: Row, name: str, prefix: str) -> tuple[Any, str]:
     return None, "unknown"
 
 
+_LATITUDE = field_checker(Activity, "latitude")
+_LONGITUDE = field_checker(Activity, "longitude")
+
+
+def _coords(row: Row) -> tuple[float | None, float | None]:
+    out: list[float | None] = []
+    for name, check in (("lat", _LATITUDE), ("lon", _LONGITUDE)):
+        try:
+            num, _rest = P.number(row.get(name))
+            out.append(check(float(num)) if num is not None else None)
+        except ValueError as exc:
+            raise row.error(name, str(exc)) from None
+    return out[0], out[1]
+
+
+def _check(row: Row) -> None:
+    """What :func:`_values` will store, checked while the row can still be reported: readable dates, the
+    end not before the start (by their precision), coordinates in range."""
+    start, start_precision = _date(row, "start", "s")
+    end, end_precision = _date(row, "end", "e")
+    when = {"start_date": start, "start_precision": start_precision, "end_date": end, "end_precision": end_precision}
+    broken = check_record(Activity, when)
+    if broken:
+        raise row.error("end", broken[0][1])
+    _coords(row)
+
+
 def run(ctx: Context) -> None:
     table = read_csv(ctx.path, SPEC)
     ctx.report.unknown_columns = table.unknown
@@ -169,8 +197,7 @@ def run(ctx: Context) -> None:
             mme_id = row.text("id")
             if not re.fullmatch(r"[A-Za-z]*\d+", mme_id):
                 raise row.error("id", _("%(value)s no es un identificador MME") % {"value": repr(mme_id)})
-            _date(row, "start", "s")
-            _date(row, "end", "e")
+            _check(row)
             found = _participants(row, long, unknown)
         except RowError as err:
             ctx.row_error(err)
@@ -271,14 +298,7 @@ def _values(ctx: Context, row: Row, fix: dict[str, Any] | None) -> dict[str, Any
     if focus and focus not in ("NA", "-9"):
         desc_es += f" Descripción (en inglés, de la fuente): {focus}"
         desc_en += f" Description: {focus}"
-    lat = lon = None
-    try:
-        lat_n, _rest = P.number(row.get("lat"))
-        lon_n, _rest = P.number(row.get("lon"))
-        lat = float(lat_n) if lat_n is not None else None
-        lon = float(lon_n) if lon_n is not None else None
-    except ValueError as exc:
-        raise row.error("lat", str(exc)) from None
+    lat, lon = _coords(row)
     location = row.text("location")
     place = "" if location in ("NA", "-9") else location
     where = locate(place)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.cleaning import field_checker
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
@@ -59,16 +60,16 @@ def _flag(row: Row, name: str) -> bool:
     raise row.error(name, _("%(value)s no es 0 ni 1") % {"value": repr(text)})
 
 
-def _coord(row: Row, name: str, limit: float) -> float | None:
+_CHECKS = {"lat": field_checker(Facility, "latitude"), "lon": field_checker(Facility, "longitude")}
+
+
+def _coord(row: Row, name: str) -> float | None:
+    """A coordinate within its range (cleaning.RANGES), or ``None``."""
     try:
         value, _rest = P.number(row.get(name))
+        return _CHECKS[name](float(value)) if value is not None else None
     except ValueError as exc:
         raise row.error(name, str(exc)) from None
-    if value is None:
-        return None
-    if abs(value) > limit:
-        raise row.error(name, _("%(value)s está fuera de rango") % {"value": value})
-    return float(value)
 
 
 def run(ctx: Context) -> None:
@@ -90,7 +91,7 @@ def run(ctx: Context) -> None:
             if not name:
                 raise row.error("name", _("nombre de sitio vacío"))
             flags = {k: _flag(row, k) for k in LABELS}
-            lat, lon = _coord(row, "lat", 90), _coord(row, "lon", 180)
+            lat, lon = _coord(row, "lat"), _coord(row, "lon")
         except RowError as err:
             ctx.row_error(err)
             continue
