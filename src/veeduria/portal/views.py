@@ -7,16 +7,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.portal import display
 from veeduria.portal.detail import build
+from veeduria.portal.labels import SERVICE
 from veeduria.records import queries, summaries
-from veeduria.records.models import Country, FundingStage
+from veeduria.records.merge import redirect_target
+from veeduria.records.models import Country, FundingFlow
 from veeduria.records.registry import BY_KEY, RecordType
 
 
@@ -27,7 +30,7 @@ def _lang() -> str:
 def home(request: HttpRequest) -> HttpResponse:
     counts = [(rt, n, display.list_url(rt)) for rt, n in queries.home_counts()]
     latest = [
-        (a, display.record_url(a), display.format_date(a.approved_on, a.approved_precision))
+        (a, display.record_url(a), display.format_date(a.decision_date, a.decision_precision))
         for a in queries.latest_authorizations(8)
     ]
     return render(request, "portal/home.html", {"counts": counts, "latest": latest})
@@ -102,6 +105,9 @@ def record_detail(request: HttpRequest, key: str, pk: str) -> HttpResponse:
     try:
         obj = queries.get_record(rt, pk)
     except ObjectDoesNotExist as exc:
+        survivor = redirect_target(rt.model, pk)  # a merged id answers with its survivor's address
+        if survivor is not None:
+            return HttpResponsePermanentRedirect(reverse(f"portal:{rt.key}-detail", kwargs={"pk": survivor}))
         raise Http404(_("No existe ese registro.")) from exc
     context = {
         "rt": rt,
@@ -164,12 +170,13 @@ def figures(request: HttpRequest) -> HttpResponse:
     """Tables over imported data: training by year and program, personnel over time, money by stage."""
     host = request.GET.get("country", "").strip() or None
     courses, trainees = summaries.training_by_year_and_program(host=host)
+    personnel = summaries.personnel_over_time(host=host, category="active_duty")
     context = {
         "courses": courses,
         "trainees": trainees,
-        "personnel": summaries.personnel_over_time(host=host, category="active_duty"),
-        "money": summaries.money_by_year_and_stage(payee=host),
-        "stage_labels": dict(FundingStage.choices),
+        "personnel": personnel,
+        "service_labels": {c: SERVICE.get(c, c) for c in personnel.columns},
+        "money": [(flow, FundingFlow(flow).label, table) for flow, table in summaries.money_by_flow(country=host)],
         "countries": [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn")],
         "country": host or "",
         "training_list": display.list_url(BY_KEY["activities"]) + "?kind=training",

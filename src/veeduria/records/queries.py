@@ -212,12 +212,11 @@ def home_counts() -> list[tuple[RecordType, int]]:
 
 
 def latest_authorizations(n: int = 5) -> list[m.Authorization]:
-    """The ``n`` most recently approved (or published) published authorizations."""
+    """The ``n`` published authorizations with the latest date of decision (approval, else publication, else the
+    start of the authorized window)."""
     rt = BY_MODEL[m.Authorization]
     qs = published(m.Authorization.objects.all()).select_related(*rt.select_related)
-    qs = qs.prefetch_related(*rt.prefetch_related).order_by(
-        F("approved_on").desc(nulls_last=True), F("published_on").desc(nulls_last=True), "-number"
-    )
+    qs = qs.prefetch_related(*rt.prefetch_related).order_by(F("decision_date").desc(nulls_last=True), "-number", "id")
     return list(qs[:n])
 
 
