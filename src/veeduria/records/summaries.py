@@ -1,6 +1,8 @@
 """Aggregate tables over imported data: training by year and program, personnel over time, money by stage.
 
-Each function returns plain rows (one aggregate query each), shared by the portal and the API.
+Each function returns plain rows (one aggregate query each), shared by the portal and the API. A count that is
+unknown stays unknown (a :class:`Figure` without value), never 0; a sum that includes an unknown or incomplete
+count is a lower bound (``at_least``). Money is tabulated per flow: assistance and sales are never added up.
 """
 
 from __future__ import annotations
@@ -9,10 +11,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Status
-from veeduria.records.models import Activity, ActivityKind, Funding, FundingStage, PersonnelCount
+from veeduria.records.models import (
+    Activity,
+    ActivityKind,
+    Funding,
+    FundingFlow,
+    FundingSector,
+    FundingStage,
+    PersonnelCount,
+)
 
 
 @dataclass
@@ -22,6 +34,25 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[object]]] = field(default_factory=list)
     totals: list[object] = field(default_factory=list)
+    #: column key → label for readers (empty: the keys are shown)
+    labels: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A cell that may be unknown (``value`` None: no figure, shown "s. d.", never 0) or a lower bound."""
+
+    value: int | Decimal | None
+    at_least: bool = False
+    is_figure = True  #: lets a template tell a figure from a plain number
+
+    def plus(self, other: Figure) -> Figure:
+        """The sum of two figures: unknown parts make it a lower bound, two unknowns stay unknown."""
+        if self.value is None and other.value is None:
+            return self
+        known = [v for v in (self.value, other.value) if v is not None]
+        at_least = self.at_least or other.at_least or len(known) < 2
+        return Figure(sum(known), at_least)
 
 
 def _pivot(cells: dict[tuple[str, str], object], columns: list[str], rows: list[str]) -> Table:
@@ -49,7 +80,9 @@ def training_by_year_and_program(*, host: str | None = None) -> tuple[Table, Tab
 
 
 def personnel_over_time(*, host: str | None = None, sender: str | None = None, category: str = "") -> Table:
-    """Personnel counts by year and month (rows) and service (columns); the latest count per period."""
+    """Personnel counts by year and month (rows) and service (columns). A count the source does not give is an
+    unknown :class:`Figure`; an ``incomplete`` count, or a sum over host countries with an unknown part, is a
+    lower bound."""
     qs = PersonnelCount.objects.filter(status=Status.PUBLISHED)
     if host:
         qs = qs.filter(host_country_id=host)
@@ -57,27 +90,62 @@ def personnel_over_time(*, host: str | None = None, sender: str | None = None, c
         qs = qs.filter(sending_country_id=sender)
     if category:
         qs = qs.filter(category=category)
-    cells: dict[tuple[str, str], object] = {}
-    for row in qs.values("year", "month", "service", "category", "count").order_by("year", "month"):
+    cells: dict[tuple[str, str], Figure] = {}
+    for row in qs.values("year", "month", "service", "category", "count", "incomplete").order_by("year", "month"):
         period = f"{row['year']}" + (f"-{row['month']:02d}" if row["month"] else "")
         column = f"{row['service']} ({row['category']})" if not category else row["service"]
-        cells[(period, column)] = row["count"]
+        figure = Figure(row["count"], bool(row["incomplete"]) and row["count"] is not None)
+        key = (period, column)
+        cells[key] = cells[key].plus(figure) if key in cells else figure  # several host countries: added up
     periods = sorted({k[0] for k in cells})
-    columns = sorted({k[1] for k in cells})
-    return _pivot(cells, columns, periods)
+    columns = sorted({k[1] for k in cells}, key=lambda c: (c != "total", c))
+    return _pivot(dict(cells), columns, periods)
 
 
-def money_by_year_and_stage(*, payee: str | None = None, payer: str | None = None) -> Table:
-    """Sums of current amounts by fiscal year (rows) and budget stage (columns)."""
-    qs = Funding.objects.filter(status=Status.PUBLISHED)
+#: order of the sector columns of a money table
+_SECTORS = [*FundingSector.values, ""]
+
+
+def money_by_year_and_stage(
+    *, flow: str = FundingFlow.ASSISTANCE, payee: str | None = None, payer: str | None = None
+) -> Table:
+    """Sums of current amounts of one flow (assistance by default) by fiscal year (rows) and by sector and budget
+    stage (columns, keys ``sector/stage``; ``labels`` names them). Other flows are never added in."""
+    qs = Funding.objects.filter(status=Status.PUBLISHED, flow=flow)
     if payee:
         qs = qs.filter(payee_id=payee)
     if payer:
         qs = qs.filter(payer_id=payer)
+    return _money_table(qs)
+
+
+def money_by_flow(*, country: str | None = None) -> list[tuple[str, Table]]:
+    """One money table per flow present (assistance, loans, sales), for money paid or received by ``country``."""
+    qs = Funding.objects.filter(status=Status.PUBLISHED)
+    if country:
+        qs = qs.filter(Q(payee_id=country) | Q(payer_id=country))
+    present = set(qs.values_list("flow", flat=True).distinct())
+    return [(flow, _money_table(qs.filter(flow=flow))) for flow in FundingFlow.values if flow in present]
+
+
+def _money_table(qs: QuerySet[Funding]) -> Table:
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in qs.values("fiscal_year", "stage").annotate(total=Sum("amount")):
-        sums[(row["fiscal_year"], row["stage"])] += row["total"] or Decimal(0)
-    stages = [s.value for s in FundingStage if any(k[1] == s.value for k in sums)]
+    for row in qs.values("fiscal_year", "sector", "stage").annotate(total=Sum("amount")):
+        key = f"{row['sector']}/{row['stage']}"
+        sums[(row["fiscal_year"], key)] += row["total"] or Decimal(0)
+    sectors, stages = dict(FundingSector.choices), dict(FundingStage.choices)
+    columns = [
+        f"{sector}/{stage}"
+        for sector in _SECTORS
+        for stage in FundingStage.values
+        if any(k[1] == f"{sector}/{stage}" for k in sums)
+    ]
     years = sorted({k[0] for k in sums}, key=lambda y: (y[:4], y))
     cells: dict[tuple[str, str], object] = dict(sums)
-    return _pivot(cells, stages, years)
+    table = _pivot(cells, columns, years)
+    for column in columns:
+        sector, stage = column.split("/")
+        table.labels[column] = format_lazy(
+            "{} — {}", sectors.get(sector, _("sector sin dato")), stages.get(stage, stage)
+        )
+    return table
