@@ -84,7 +84,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 0
     for name, report in import_bundled(progress=None):
         print(f"{name}: {report.summary()}")
+    _apply_merges(folder)
     return 0
+
+
+def _apply_merges(folder: Path) -> None:
+    """Apply the dataset's ``merges.yaml`` (records found to be the same), after the imports."""
+    from veeduria.records.merge import apply_merges
+
+    path = folder / "merges.yaml"
+    if path.exists():
+        done, _skipped = apply_merges(path, author="init")
+        print(_("fusiones: %(n)d aplicadas") % {"n": len(done)})
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -177,6 +188,60 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """List probable duplicates for editors (see docs/identity.md)."""
+    import json
+
+    from django.utils.translation import get_language
+
+    from veeduria.records.duplicates import PROFILES, find_duplicates
+
+    types = args.type or list(PROFILES)
+    for t in types:
+        if t not in PROFILES:
+            raise CommandError(
+                _("no se buscan duplicados de %(type)s; tipos: %(known)s")
+                % {"type": repr(t), "known": ", ".join(PROFILES)}
+            )
+    found = [c for t in types for c in find_duplicates(t, min_score=args.min_score)]
+    if args.format == "json":
+        print(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=1))
+        return 0
+    lang = get_language() or "es"
+    for c in found:
+        print(f"{c.score:.2f}  {c.a.type}  {c.a.id} ~ {c.b.id}")
+        print(f"      {c.a.id}: {c.a.title}")
+        print(f"      {c.b.id}: {c.b.title}")
+        for r in c.reasons:
+            print(f"      - {r.get(lang)}")
+    print(_("%(n)d candidatos") % {"n": len(found)}, file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge a record into another that describes the same thing; the old id redirects to the survivor."""
+    from veeduria.records.merge import MergeRefused, merge
+    from veeduria.records.registry import BY_KEY
+
+    if args.type not in BY_KEY:
+        raise CommandError(_unknown_type(args.type))
+    try:
+        result = merge(BY_KEY[args.type].model, args.old_id, args.survivor_id, reason=args.reason, author=args.author)
+    except MergeRefused as exc:
+        raise CommandError(_("no se fusionó nada: %(error)s") % {"error": exc}) from exc
+    print(
+        _("%(type)s %(old)s fusionado en %(new)s (campos completados: %(filled)s; valores alternativos: %(alts)s)")
+        % {
+            "type": args.type,
+            "old": repr(result.old_id),
+            "new": repr(result.new_id),
+            "filled": ", ".join(result.filled) or "-",
+            "alts": ", ".join(result.alternatives) or "-",
+        }
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the portal with gunicorn (a production-grade WSGI server)."""
     from gunicorn.app.base import BaseApplication
@@ -251,6 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("type", help="record type, e.g. authorizations")
     p.add_argument("id", help="record id, e.g. rl-32214")
     p.add_argument("--reason", required=True, help="why the record is withdrawn (shown on its page)")
+    p.add_argument("--author", default="cli", help="name recorded in the revision")
+
+    p = add("duplicates", cmd_duplicates, "list probable duplicate records for editors, with a score and reasons")
+    p.add_argument("--type", action="append", help="only this record type (repeatable), e.g. authorizations")
+    p.add_argument("--min-score", type=float, default=0.5, help="lowest score listed, 0–1 (default 0.5)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+
+    p = add("merge", cmd_merge, "merge a record into another (the old id redirects; citations and history kept)")
+    p.add_argument("type", help="record type, e.g. authorizations")
+    p.add_argument("old_id", help="the id that disappears (its address redirects to the survivor)")
+    p.add_argument("survivor_id", help="the id that stays")
+    p.add_argument("--reason", required=True, help="the evidence that both describe the same thing")
     p.add_argument("--author", default="cli", help="name recorded in the revision")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")

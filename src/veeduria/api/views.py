@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.utils.translation import override
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
@@ -16,6 +17,7 @@ from veeduria.evidence.models import Source, SourceKind
 from veeduria.evidence.revisions import snapshot
 from veeduria.records import queries
 from veeduria.records.export import export_queryset, public, record_dict
+from veeduria.records.merge import redirect_target
 from veeduria.records.registry import BY_KEY, RECORD_TYPES, RecordType
 
 api = NinjaAPI(title="Veeduría API", version="1", urls_namespace="api", docs_url="/docs")
@@ -97,10 +99,15 @@ def record_list(request: HttpRequest, type_key: str, filters: Query[RecordFilter
 
 
 @api.get("/records/{type_key}/{record_id}", response={200: dict[str, Any], **ERRORS}, summary="One record")
-def record_detail(request: HttpRequest, type_key: str, record_id: str) -> dict[str, Any]:
+def record_detail(
+    request: HttpRequest, type_key: str, record_id: str
+) -> dict[str, Any] | HttpResponsePermanentRedirect:
     rt = _record_type(type_key)
     obj = export_queryset(rt, include_withdrawn=True).filter(pk=record_id).first()
     if obj is None:
+        survivor = redirect_target(rt.model, record_id)  # a merged id answers with its survivor's address
+        if survivor is not None:
+            return HttpResponsePermanentRedirect(f"{request.path.rsplit('/', 1)[0]}/{quote(survivor)}")
         raise ApiError(404, "not_found", f"no {rt.key} record with id {record_id!r}")
     return record_dict(rt.key, obj)
 

@@ -14,6 +14,7 @@ from veeduria.evidence.models import AlternativeValue, Citation, Revision
 from veeduria.evidence.revisions import CHILD_RELATIONS
 from veeduria.portal import display, readable
 from veeduria.portal.display import Value
+from veeduria.records import merge
 from veeduria.records.models import Activity, Authorization
 from veeduria.records.queries import RELATED_LIMIT, reverse_relations
 from veeduria.records.registry import RecordType
@@ -274,7 +275,7 @@ def build(obj: Any, rt: RecordType) -> Detail:
         row.alternatives.append(a)
         disagreements.setdefault(row.name, row)
     history = []
-    for r in obj.revisions.all():
+    for r in merge.history(obj):  # the record's revisions and those of the ids merged into it
         changes = [] if r.action == Revision.Action.CREATE else _changes(obj, r.changes or {}, lookup)
         history.append(HistoryEntry(r, [c.label for c in changes], changes))
     limits, participation = _limits(obj)
