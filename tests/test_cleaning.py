@@ -41,6 +41,8 @@ COST = field(m.Agreement, "estimated_cost")  # max_digits=18, decimal_places=2
         (Decimal("NaN"), "is not a finite number"),
         ("Infinity", "is not a finite number"),
         (1.234, "1.234 has more than 2 decimal places"),
+        (Decimal("9999999999999999.99"), "has more than 15 significant digits (SQLite keeps no more)"),
+        (Decimal("1234567890123456"), "has more than 15 significant digits"),
         (True, "a number is expected, got True"),
         ("12,5", "a number is expected, got '12,5'"),
         ([1], "a number is expected, got [1]"),
@@ -55,8 +57,8 @@ def test_decimal_refused(value: Any, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (Decimal("9999999999999999.99"), Decimal("9999999999999999.99")),
-        (Decimal("-9999999999999999.99"), Decimal("-9999999999999999.99")),
+        (Decimal("9999999999999990.00"), Decimal("9999999999999990.00")),  # 16 whole digits, 15 significant
+        (Decimal("-9999999999999.99"), Decimal("-9999999999999.99")),
         (74000000, Decimal("74000000")),
         ("1.500", Decimal("1.50")),  # trailing zeros are not decimal places lost
         (1.5, Decimal("1.5")),

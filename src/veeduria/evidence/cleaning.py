@@ -27,6 +27,8 @@ from veeduria.records import models as m
 
 #: integer ranges by field type, as PostgreSQL stores them (SQLite accepts more; data must fit both)
 INT_RANGES: dict[str, tuple[int, int]] = dict(BaseDatabaseOperations.integer_field_ranges)
+#: significant digits of a decimal that every database keeps (SQLite stores decimals as 8-byte floats)
+SIGNIFICANT_DIGITS = 15
 #: ranges of numeric fields by field name, in any model
 RANGES: dict[str, tuple[int, int]] = {"latitude": (-90, 90), "longitude": (-180, 180), "month": (1, 12)}
 #: (earlier or smaller field, "<=", later or larger field), per model; dates compare by their precision
@@ -148,15 +150,22 @@ def _decimal(max_digits: int, places: int) -> Checker:
             raise CleanError(
                 _("%(value)s tiene más de %(n)d cifras antes del punto decimal") % {"value": value, "n": whole}
             )
-        exponent = number.as_tuple().exponent
-        if isinstance(exponent, int) and exponent >= -places:
-            return number
-        with localcontext() as ctx:
-            ctx.prec = max_digits + 2
-            rounded = number.quantize(quantum)
-        if rounded != number:
-            raise CleanError(_("%(value)s tiene más de %(n)d decimales") % {"value": value, "n": places})
-        return rounded
+        _sign, digits, exponent = number.as_tuple()
+        if isinstance(exponent, int) and exponent < -places:
+            with localcontext() as ctx:
+                ctx.prec = max_digits + 2
+                rounded = number.quantize(quantum)
+            if rounded != number:
+                raise CleanError(_("%(value)s tiene más de %(n)d decimales") % {"value": value, "n": places})
+            number = rounded
+            _sign, digits, exponent = number.as_tuple()
+        significant = len("".join(map(str, digits)).rstrip("0"))
+        if significant > SIGNIFICANT_DIGITS:
+            raise CleanError(
+                _("%(value)s tiene más de %(n)d cifras significativas (SQLite no guarda más)")
+                % {"value": value, "n": SIGNIFICANT_DIGITS}
+            )
+        return number
 
     return check
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,7 @@ def convert(spec: FieldSpec, value: Any) -> Any:
         if isinstance(value, bool):
             raise _Bad(_("se espera un número, no %(value)s") % {"value": repr(value)})
         try:
-            return decimal.Decimal(str(value))
+            return decimal.Decimal(_exact(value))
         except decimal.InvalidOperation as exc:
             raise _Bad(_("se espera un número, no %(value)s") % {"value": repr(value)}) from exc
     if kind == "float":
@@ -146,6 +147,19 @@ def convert(spec: FieldSpec, value: Any) -> Any:
             raise _Bad(_("un id aparece dos veces"))
         return list(value)
     return value
+
+
+def _exact(value: Any) -> str:
+    """The text of a number as written in the file (a YAML float's own digits, not its binary rounding)."""
+    text = getattr(value, "text", "")
+    if text and isinstance(value, float) and math.isfinite(value):
+        plain = text.replace("_", "")
+        try:
+            decimal.Decimal(plain)
+        except decimal.InvalidOperation:
+            return str(value)
+        return plain
+    return str(value)
 
 
 def _record_at(where: str, rid: Any) -> str:
@@ -431,6 +445,8 @@ class _Validator:
 def clean(model: type[models.Model], spec: FieldSpec, value: Any) -> Any:
     """:func:`convert`, then the model field's own rules (digits, finite numbers, ranges, lengths, choices)."""
     converted = convert(spec, value)
+    if spec.kind == "decimal" and isinstance(value, float) and math.isfinite(value):
+        value = converted  # every digit written, not the float's
     if spec.kind in {"int", "decimal", "float"} and value is not None:
         return checker(model._meta.get_field(spec.name))(value)  # type: ignore[arg-type]
     if spec.kind in {"str", "text", "url", "slug", "bool"}:

@@ -36,7 +36,21 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
+class YamlFloat(float):
+    """A YAML float that remembers how it was written, so that a decimal field keeps every digit
+    (``1234567890123456.78`` is not a float's ``1234567890123456.8``)."""
+
+    text: str = ""
+
+
+def _float(loader: _Loader, node: yaml.ScalarNode) -> YamlFloat:
+    value = YamlFloat(loader.construct_yaml_float(node))
+    value.text = str(node.value)
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
 def read_yaml(path: Path) -> Any:
