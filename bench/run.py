@@ -79,21 +79,40 @@ def child(mode: str, path: Path, data_dir: Path) -> dict[str, float]:
         from veeduria.ingest.importers import run_import
 
         report = run_import("fmtrpt", path, country="PER", progress=False)
+        if mode == "reimport":  # the same file again: every row compared, nothing changes
+            base = _rss_mb()
+            started = time.perf_counter()
+            report = run_import("fmtrpt", path, country="PER", progress=False)
+            assert report.created == report.updated == 0, report.summary()
         rows = report.created + report.updated + report.unchanged
     elapsed = time.perf_counter() - started
     return {"rows": rows, "seconds": elapsed, "peak_rss_mb": _rss_mb(), "growth_mb": _rss_mb() - base}
 
 
-def run_child(mode: str, path: Path, database_url: str | None, workdir: Path) -> dict[str, float]:
+def run_child(
+    mode: str, path: Path, database_url: str | None, workdir: Path, code: Path | None = None
+) -> dict[str, float]:
+    """One measurement in a fresh process; ``code``: the ``src`` folder of another version of Veeduría to run."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     data_dir = Path(tempfile.mkdtemp(dir=workdir))
     env.update(VEEDURIA_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="veeduria.settings")
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     if database_url:
         env["DATABASE_URL"] = database_url
         _recreate_pg(database_url)
     cmd = [sys.executable, __file__, "--child", mode, "--file", str(path), "--data-dir", str(data_dir)]
     out = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def checkout(ref: str, workdir: Path) -> Path:
+    """The ``src`` folder of git revision ``ref`` of this repository, extracted into ``workdir``."""
+    target = workdir / f"src-{ref.replace('/', '-')}"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", ref, "src"], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
 
 
 def _recreate_pg(url: str) -> None:
@@ -111,7 +130,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated file")
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL of a scratch database (dropped and recreated)")
     parser.add_argument("--no-sqlite", action="store_true")
-    parser.add_argument("--child", choices=["parse", "import"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--compare", metavar="GITREF", help="also run the importer of another revision (e.g. main~5) on the same files"
+    )
+    parser.add_argument("--child", choices=["parse", "import", "reimport"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -125,8 +147,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print(f"# Importer benchmark ({time.strftime('%Y-%m-%d %H:%M')}, Python {sys.version.split()[0]})\n")
-        print("| file | engine | rows | baseline parse | import | rows/s | import / parse | peak RSS growth |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        other = checkout(args.compare, workdir) if args.compare else None
+        head = "| file | engine | rows | baseline parse | import | rows/s | import / parse | re-import (no change) "
+        head += "| re-import / parse | peak RSS growth |"
+        if other:
+            head += f" import vs {args.compare} | re-import vs {args.compare} |"
+        print(head)
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if other else ""))
         sizes = [("shipped (4,229 rows)", SHIPPED)]
         for rows in sorted({max(args.rows // 4, 1), args.rows}):
             path = workdir / f"generated_{rows}_PER.csv"
@@ -136,13 +163,22 @@ def main() -> None:
             parse = run_child("parse", path, None, workdir)
             for engine, url in engines:
                 imp = run_child("import", path, url, workdir)
+                again = run_child("reimport", path, url, workdir)
                 rate = imp["rows"] / imp["seconds"]
-                print(
+                line = (
                     f"| {label} | {engine} | {int(imp['rows']):,} | {parse['seconds']:.2f} s | "
                     f"{imp['seconds']:.2f} s | {rate:,.0f} | {imp['seconds'] / parse['seconds']:.1f}x | "
-                    f"{imp['growth_mb']:.0f} MB (parse: {parse['growth_mb']:.0f} MB) |",
-                    flush=True,
+                    f"{again['seconds']:.2f} s | {again['seconds'] / parse['seconds']:.1f}x | "
+                    f"{imp['growth_mb']:.0f} MB (parse: {parse['growth_mb']:.0f} MB) |"
                 )
+                if other:
+                    old_imp = run_child("import", path, url, workdir, other)
+                    old_again = run_child("reimport", path, url, workdir, other)
+                    line += (
+                        f" {imp['seconds'] / old_imp['seconds']:.2f}x ({old_imp['seconds']:.2f} s) |"
+                        f" {again['seconds'] / old_again['seconds']:.2f}x ({old_again['seconds']:.2f} s) |"
+                    )
+                print(line, flush=True)
 
 
 if __name__ == "__main__":
