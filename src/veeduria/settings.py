@@ -113,6 +113,9 @@ WHITENOISE_USE_FINDERS = True
 
 #: Records per list page in the portal.
 PAGE_SIZE = int(os.environ.get("VEEDURIA_PAGE_SIZE", "50"))
+#: The host country of the portal (ISO 3166-1 alpha-3): its home page and lists tell foreign presence in it
+#: from its personnel's activities abroad (``VEEDURIA_HOST_COUNTRY``).
+HOST_COUNTRY = os.environ.get("VEEDURIA_HOST_COUNTRY", "PER").strip().upper()
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("VEEDURIA_SECURE_COOKIES", False)

@@ -17,9 +17,9 @@ from veeduria.evidence.models import Source, SourceKind
 from veeduria.portal import display
 from veeduria.portal.detail import build
 from veeduria.portal.labels import SERVICE
-from veeduria.records import queries, summaries
+from veeduria.records import presence, queries, summaries
 from veeduria.records.merge import redirect_target
-from veeduria.records.models import Country, FundingFlow
+from veeduria.records.models import Activity, Country, FundingFlow
 from veeduria.records.registry import BY_KEY, RecordType
 
 
@@ -33,7 +33,12 @@ def home(request: HttpRequest) -> HttpResponse:
         (a, display.record_url(a), display.format_date(a.decision_date, a.decision_precision))
         for a in queries.latest_authorizations(8)
     ]
-    return render(request, "portal/home.html", {"counts": counts, "latest": latest})
+    host = settings.HOST_COUNTRY
+    country = Country.objects.filter(iso3=host).first()
+    activities_url = display.list_url(BY_KEY["activities"])
+    places = [(key, n, f"{activities_url}?where={key}") for key, n in presence.counts(host).items()]
+    context = {"counts": counts, "latest": latest, "places": places, "host_name": country.title if country else host}
+    return render(request, "portal/home.html", context)
 
 
 def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
@@ -44,7 +49,23 @@ def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
         "kind": get.get("kind", "").strip() if rt.kind_field else "",
         "q": get.get("q", "").strip(),
         "withdrawn": get.get("withdrawn") == "1",
+        "where": get.get("where", "").strip() if rt.model is Activity else "",
     }
+
+
+def _where_choices(rt: RecordType) -> list[tuple[str, str]]:
+    """The activities list's ``where`` filter: foreign presence in the host country, its personnel abroad,
+    place unknown (see ``records.presence``)."""
+    if rt.model is not Activity:
+        return []
+    country = Country.objects.filter(iso3=settings.HOST_COUNTRY).first()
+    name = country.title if country else settings.HOST_COUNTRY
+    labels = {
+        "host": _("en %(country)s, con fuerzas extranjeras") % {"country": name},
+        "abroad": _("fuera de %(country)s, con su personal") % {"country": name},
+        "unknown": _("lugar desconocido"),
+    }
+    return [(value, labels[value]) for value in presence.WHERE_VALUES]
 
 
 def _kind_choices(rt: RecordType) -> list[tuple[str, str]]:
@@ -71,6 +92,17 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         q=filters["q"] or None,
         include_withdrawn=filters["withdrawn"],
     )
+    where_error = ""
+    if filters["where"]:
+        subset = presence.by_where(settings.HOST_COUNTRY, filters["where"])
+        if subset is None:
+            where_error = _("Filtro «lugar» desconocido: %(value)s. Valores posibles: %(values)s.") % {
+                "value": filters["where"][:40],
+                "values": ", ".join(presence.WHERE_VALUES),
+            }
+            qs = qs.none()
+        else:
+            qs = qs.filter(pk__in=subset.values("pk"))
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     lang = _lang()
     title_base = f"{getattr(rt.model, 'title_field', 'name')}_es"
@@ -94,6 +126,8 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         "filters": filters,
         "countries": countries,
         "kinds": _kind_choices(rt),
+        "wheres": _where_choices(rt),
+        "where_error": where_error,
         "kind_label": display.column_label(rt, rt.kind_field) if rt.kind_field else "",
         "query": _query_without_page(request),
     }

@@ -63,10 +63,12 @@ def _pivot(cells: dict[tuple[str, str], object], columns: list[str], rows: list[
 
 
 def training_by_year_and_program(*, host: str | None = None) -> tuple[Table, Table]:
-    """Training activities: (courses, trainees) by fiscal year (rows) and program (columns)."""
+    """Training activities: (courses, trainees) by fiscal year (rows) and program (columns); with ``host``
+    (a country id), the courses of that country's personnel, wherever they took place (mostly abroad)."""
     qs = Activity.objects.filter(kind=ActivityKind.TRAINING, status=Status.PUBLISHED).exclude(fiscal_year="")
     if host:
-        qs = qs.filter(host_country_id=host)
+        trainees_of = Activity.countries.through.objects.filter(country_id=host).values("activity_id")
+        qs = qs.filter(pk__in=trainees_of)
     agg = qs.values("fiscal_year", "program").annotate(n=Count("pk"), trainees=Sum("personnel_best"))
     courses: dict[tuple[str, str], object] = {}
     trainees: dict[tuple[str, str], object] = {}
