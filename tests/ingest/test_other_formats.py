@@ -156,3 +156,19 @@ def test_foreignassistance_another_country(fixtures: Path) -> None:
     assert Funding.objects.get(pk="fa-col-2023-request").amount_constant is None
     filtered = run_import("foreignassistance", fixtures / "foreignassistance_COL.csv", country="PER")
     assert (filtered.created, filtered.filtered) == (0, 4)
+
+
+def test_foreignassistance_sector_file_keeps_the_sector_of_each_row(tmp_path: Path) -> None:
+    """The sector-level file says which sector each amount is in; the bundled country file says "all sectors"."""
+    path = tmp_path / "foreignassistance_sectors_COL.csv"
+    path.write_text(
+        "country_code,country_name,transaction_type_name,fiscal_year,assistance_category_name,current_amount\n"
+        "COL,Colombia,Obligations,2022,Military,100\n"
+        "COL,Colombia,Obligations,2022,Economic,250\n"
+        "COL,Colombia,Obligations,2022,Other,7\n",
+        encoding="utf-8",
+    )
+    run_import("foreignassistance", path)
+    sectors = dict(Funding.objects.values_list("program", "sector"))
+    assert sectors == {"Military": "military_security", "Economic": "economic_other", "Other": ""}
+    assert set(Funding.objects.values_list("flow", flat=True)) == {"assistance"}

@@ -55,6 +55,8 @@ STAGE_ES = {
     "request": "solicitud presupuestaria",
     "appropriation": "asignación",
 }
+#: ForeignAssistance.gov's assistance categories → the sector as the source classifies it
+SECTORS = {"MILITARY": "military_security", "ECONOMIC": "economic_other"}
 FIELDS = (
     "flow",
     "sector",
@@ -115,9 +117,10 @@ def run(ctx: Context) -> None:
         recipient = ctx.country_id(iso3, row.text("country_name"))
         pk = f"fa-{iso3.lower()}-{fy}-{stage}" + (f"-{P.slug(category)}" if category else "")
         values = {
-            # the country file gives totals of every sector together (economic and military): said so, not split
+            # the country file gives totals of every sector together (economic and military): said so, not split;
+            # the full file's assistance category says which sector, as the source classifies it
             "flow": "assistance",
-            "sector": "all_sectors",
+            "sector": SECTORS.get(fold(category), "") if category else "all_sectors",
             "payer_id": usa,
             "payee_id": recipient,
             "program": program[:200],
