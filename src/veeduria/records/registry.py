@@ -181,7 +181,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         "personal",
         "personnel",
         _("Personal asignado"),
-        ("year", "month", "service", "category", "count", "sending_country"),
+        ("year", "month", "service", "category", "count", "incomplete", "sending_country"),
         year_field="year",
         country_field="host_country",
         select_related=("host_country", "sending_country"),
