@@ -273,8 +273,7 @@ def merge(model: type[models.Model], old_id: str, new_id: str, *, reason: str, a
         old, new = found[old_id], found[new_id]
         before_old, before = snapshot(old), snapshot(new)
         old_citations = list(Citation.objects.filter(content_type=ct, object_id=old_id).order_by("pk"))
-        new_citations = list(Citation.objects.filter(content_type=ct, object_id=new_id).order_by("pk"))
-        filled, kept = _merge_values(model, old, new, ct, old_citations, new_citations)
+        filled, kept = _merge_values(model, old, new, ct, old_citations)
         moved: dict[str, int] = {}
         touched = _Touched()
         _move_m2m(model, old_id, new_id, touched, moved)
@@ -311,10 +310,9 @@ def _merge_values(
     new: models.Model,
     ct: ContentType,
     old_citations: list[Citation],
-    new_citations: list[Citation],
 ) -> tuple[list[str], list[str]]:
-    """Fill the survivor's empty fields from the old record; keep each other differing value as an
-    alternative (and the survivor's own value as the preferred one, if no alternative of that field says so)."""
+    """Fill the survivor's empty fields from the old record; keep each other differing value as a
+    non-preferred alternative (the survivor's value stays the field's value, as in ``evidence.writes``)."""
     filled: list[str] = []
     kept: list[str] = []
     precisions = {p for f in model._meta.concrete_fields if (p := _precision_field(model, f.name))}
@@ -344,19 +342,6 @@ def _merge_values(
         backing = _source_for(old_citations, name)
         if backing is None:
             continue  # no source to attribute the value to: it stays in the merge revision
-        existing = AlternativeValue.objects.filter(content_type=ct, object_id=str(new.pk), field=name)
-        if not existing.filter(preferred=True).exists():
-            mine = _source_for(new_citations, name)
-            if mine is not None:
-                AlternativeValue.objects.create(
-                    content_type=ct,
-                    object_id=str(new.pk),
-                    field=name,
-                    value=_shown(nv, getattr(new, pfield) if pfield else None),
-                    source_id=mine.source_id,
-                    locator=mine.locator,
-                    preferred=True,
-                )
         AlternativeValue.objects.create(
             content_type=ct,
             object_id=str(new.pk),
