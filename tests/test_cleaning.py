@@ -198,3 +198,7 @@ def test_rules_name_real_fields() -> None:
     assert precision_field(m.Activity, "start_date") == "start_precision"
     assert precision_field(m.Authorization, "window_start") == "window_start_precision"
     assert precision_field(m.AuthorizedPeriod, "start") is None
+
+
+def test_automatic_ids_are_not_checked() -> None:
+    assert clean_field(field(m.AuthorizedPeriod, "id"), object) is object

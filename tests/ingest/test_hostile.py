@@ -179,3 +179,114 @@ def test_unknown_columns_are_reported(tmp_path: Path) -> None:
     report = run_import("fmtrpt", write(tmp_path, "extra.csv", content), country="PER")
     assert report.created == 1 and report.unknown_columns == ["reviewer"]
     assert "unknown columns (not imported): reviewer" in report.summary()
+
+
+# -- values the database cannot hold or the rules refuse (veeduria.evidence.cleaning) -----------------------------
+
+HUGE = "1" + "0" * 30
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            ',"$30,000",',
+            f",${HUGE},",
+            f"line 3, column total_cost (10): {HUGE} has more than 16 digits before the decimal point",
+        ),
+        (',"$30,000",', ",Infinity,", "line 3, column total_cost (10): 'Infinity' is not a number"),
+        (',"$30,000",', ",12345678901234567.5,", "has more than 16 digits before the decimal point"),
+        (",3,", ",3000000000,", "line 3, column quantity (9): 3000000000 is out of range (0 to 2147483647)"),
+    ],
+)
+def test_values_beyond_the_fields_limits(
+    tmp_path: Path, populated: dict[str, int], old: str, new: str, expected: str
+) -> None:
+    assert old in GOOD[1]
+    content = HEADER + GOOD[0] + GOOD[1].replace(old, new) + GOOD[2]
+    message = rejected(write(tmp_path, "limits.csv", content), populated)
+    assert expected in message
+
+
+def test_bad_value_row_is_skipped_with_skip_bad_rows(tmp_path: Path, populated: dict[str, int]) -> None:
+    content = HEADER + GOOD[0] + GOOD[1].replace(',"$30,000",', f",{HUGE},") + GOOD[2]
+    report = run_import("fmtrpt", write(tmp_path, "skip.csv", content), country="PER", skip_bad_rows=True)
+    assert report.created == 2 and len(report.skipped) == 1
+    assert report.skipped[0].startswith("line 3, column total_cost (10): ")
+
+
+def test_nan_cost_is_unknown(tmp_path: Path, populated: dict[str, int]) -> None:
+    """'NaN' in a CSV cell is how data sets write a missing value: unknown, never a number."""
+    content = HEADER + GOOD[1].replace(',"$30,000",', ",NaN,")
+    run_import("fmtrpt", write(tmp_path, "nan.csv", content), country="PER")
+    course = Activity.objects.get(pk__startswith="fmtrpt-per-", name_es__contains="NAVAL ENGINEERING")
+    assert course.cost is None and course.currency == ""
+
+
+def test_training_end_before_start_keeps_the_course_without_its_end(
+    tmp_path: Path, populated: dict[str, int]
+) -> None:
+    """The published reports contain such typos: the course is kept, its end left empty, the report's value
+    in the reading notes."""
+    content = HEADER + GOOD[0].replace("6/14/2019", "1/6/2019")
+    run_import("fmtrpt", write(tmp_path, "ends.csv", content), country="PER")
+    course = Activity.objects.get(pk__startswith="fmtrpt-per-", name_es__contains="BASIC OFFICER")
+    assert (course.start_date.isoformat(), course.end_date, course.end_precision) == ("2019-01-07", None, "unknown")
+    assert "end date 2019-01-06 is before start date 2019-01-07 in the report; end date left empty" in (
+        course.description_en
+    )
+
+
+MME_HEADER = (
+    "MMEID,Ex_Name,Series_Name,Location,lat,lon,StartDate,s.year,s.month,s.day,EndDate,e.year,e.month,e.day,"
+    "CPX,Air,Land,Sea,Amphibious,Cyber,Warfighting,Peacekeeping,Humanitarian,FocusDescription,"
+    "AdditionalParticipantInfo,StateA,StateB,StateC\n"
+)
+MME_ROW = (
+    "mme9001,Fuerzas Aliadas Humanitarias 2008,FAHUM,Guayaquil,-2.19,-79.88,2008-04-xx,2008,4,xx,2008-04-xx,"
+    "2008,4,xx,0,0,1,0,0,0,0,0,1,disaster response,,Ecuador,United States,Colombia\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("2008-04-xx,2008,4,xx,0", "2008-03-xx,2008,3,xx,0", "column EndDate (11): 2008-03-01 is before 'start_date'"),
+        (",-2.19,", ",-92.19,", "line 2, column lat (5): -92.19 is out of range (-90 to 90)"),
+        (",-79.88,", ",-279.88,", "line 2, column lon (6): -279.88 is out of range (-180 to 180)"),
+        (",-79.88,", ",Infinity,", "line 2, column lon (6): 'Infinity' is not a number"),
+    ],
+)
+def test_exercise_dates_and_coordinates(
+    tmp_path: Path, populated: dict[str, int], old: str, new: str, expected: str
+) -> None:
+    row = MME_ROW.replace(old, new) if old != "2008-04-xx,2008,4,xx,0" else _mme_end(MME_ROW, new)
+    assert row != MME_ROW
+    message = rejected(write(tmp_path, "mme_ECU.csv", MME_HEADER + row), populated, fmt="mme", country="ECU")
+    assert expected in message
+
+
+def _mme_end(row: str, end: str) -> str:
+    """The row with its end date (the second date group) replaced."""
+    head, sep, tail = row.rpartition("2008-04-xx,2008,4,xx,0")
+    return head + end + tail
+
+
+def test_exercise_end_in_the_start_month_is_accepted(tmp_path: Path, populated: dict[str, int]) -> None:
+    """A start on the 12th and an end known only to the month of the start are in order."""
+    row = MME_ROW.replace("2008-04-xx,2008,4,xx,2008-04-xx", "2008-04-12,2008,4,12,2008-04-xx")
+    report = run_import("mme", write(tmp_path, "mme_ECU.csv", MME_HEADER + row), country="ECU")
+    assert report.created == 1
+
+
+def test_register_published_before_promulgated(tmp_path: Path, populated: dict[str, int]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["NORMA", "NÚMERO", "DENOMINACIÓN", "PROMULGACIÓN", "PUBLICACIÓN", "ENLACES"])
+    title = "RESOLUCIÓN LEGISLATIVA QUE AUTORIZA EL INGRESO DE UNIDADES NAVALES Y PERSONAL MILITAR DE ESTADOS UNIDOS"
+    sheet.append(["RESOLUCION LEGISLATIVA", "31999", title, "10/05/2023", "09/05/2023", ""])
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    message = rejected(path, populated, fmt="congress-register", country=None)
+    assert "line 2, column" in message and "2023-05-09 is before 'promulgated_on' (2023-05-10)" in message

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.fields import AutoFieldMixin
 from django.utils.translation import gettext as _
 
 from veeduria.records import models as m
@@ -76,7 +77,7 @@ def field_checker(model: type[models.Model], name: str) -> Checker:
 @lru_cache(maxsize=1024)
 def checker(field: models.Field) -> Checker:
     """The cleaning function of one model field (cached: the bounds are read once)."""
-    if field.is_relation or getattr(field, "generated", False):
+    if field.is_relation or getattr(field, "generated", False) or isinstance(field, AutoFieldMixin):
         return _same
     if isinstance(field, models.BooleanField):
         inner: Checker = _boolean
