@@ -32,8 +32,8 @@ def test_shipped_file(external: Path) -> None:
     )
     assert (held.pop("PER"), sum(held.values()) - held[None], held[None]) == (553, 2748, 920)
     assert Activity.objects.filter(countries__iso3="PER").count() == 4221  # Peruvian trainees in every course
-    assert (
-        "lugar de los cursos: 553 en el país de los alumnos, 2748 en otro país, 920 sin país conocido" in report.notes
+    assert "place of the courses: 553 in the trainees' country, 2748 in another country, 920 with no known country" in (
+        report.notes
     )
     citation = Citation.objects.get(locator="report FY1999-2000, row 2")
     first = Activity.objects.get(pk=citation.object_id)
@@ -100,7 +100,7 @@ def test_final_tsv_layout_of_another_country(fixtures: Path) -> None:
         "CARTAGENA": (None, "unknown"),
     }
     assert Activity.objects.get(countries__iso3="ECU").host_country.iso3 == "USA"  # "STENNIS, MS"
-    assert "1 en el país de los alumnos, 2 en otro país, 1 sin país conocido" in report.notes[-1]
+    assert "1 in the trainees' country, 2 in another country, 1 with no known country" in report.notes[-1]
     imet = col.get(program="IMET")
     assert imet.cost == Decimal("45120.00") and imet.start_date.isoformat() == "2019-01-07"
     assert imet.recipient_unit == "Ejército Nacional" and imet.provider_unit == "FT BENNING, GA"
