@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Source, SourceKind
-from veeduria.portal import display
+from veeduria.portal import display, labels
 from veeduria.portal.detail import build
 from veeduria.portal.labels import SERVICE
 from veeduria.records import presence, queries, summaries
@@ -185,7 +185,7 @@ def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
     fields = [
         (_("editor"), source.publisher),
         (_("fecha"), display.format_date(source.published_on, source.published_precision)),
-        (_("idioma"), source.language),
+        (_("idioma"), labels.code_label(source, "language", source.language) or source.language),
         (_("licencia"), source.licence),
         (_("repositorio"), source.repository),
         (_("commit"), source.commit),
