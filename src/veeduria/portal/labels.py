@@ -106,7 +106,8 @@ KIND_MEANING: dict[str, Promise] = {
 
 def code_label(model: Any, field: str, code: Any) -> str | None:
     """The label of ``code`` stored in ``field`` of ``model`` (a class or instance), or ``None`` if none is known."""
-    name = (model if isinstance(model, type) else type(model))._meta.model_name
+    cls: Any = model if isinstance(model, type) else type(model)
+    name = cls._meta.model_name
     table = CODE_LABELS.get((name, field)) or CODE_LABELS.get(("*", field))
     if table is None or not isinstance(code, str) or code not in table:
         return None
