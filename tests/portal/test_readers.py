@@ -173,3 +173,15 @@ def test_limit_and_participation_side_by_side(client: Client, dataset: dict[str,
     assert "Estados Unidos Ejército: 60" in activity_page and "límite autorizado" in activity_page.lower()
     en = _text(client.get("/en/activities/resolute-sentinel-2023/").content.decode(), "limits")
     assert "authorized limit" in en.lower() and "participation" in en.lower()
+
+
+def test_history_shows_notes_in_the_readers_language(client: Client, dataset: dict[str, Any]) -> None:
+    auth = dataset["authorization"]
+    before = snapshot(auth)
+    auth.notes_es, auth.notes_en = "nota nueva en castellano", "new note in English"
+    auth.save()
+    record_change(auth, before, author="editora", reason="notas")
+    es = client.get("/es/autorizaciones/rl-32214/").content.decode()
+    assert "nota nueva en castellano" in es and "new note in English" not in es.split('class="records history"')[1]
+    en = client.get("/en/authorizations/rl-32214/").content.decode()
+    assert "new note in English" in en.split('class="records history"')[1]

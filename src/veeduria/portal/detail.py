@@ -193,6 +193,10 @@ def _changes(obj: Any, changes: dict[str, Any], lookup: readable.Lookup) -> list
     A date is shown with the precision it had before and after; a precision change is folded into its date."""
     model = type(obj)
     pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    lang = (get_language() or "es")[:2]
+    other = "en" if lang == "es" else "es"
+    # a bilingual pair shows the reader's language; the other one only if the reader's did not change
+    pairs = {k: v for k, v in pairs.items() if not (k.endswith(f"_{other}") and f"{k[:-3]}_{lang}" in pairs)}
     dates = {p: k for k in pairs if (p := display.precision_field(model, k))}
     out = []
     for key, (old, new) in pairs.items():
