@@ -17,6 +17,7 @@ from veeduria.evidence.revisions import Snapshot, plain, record_change, snapshot
 from veeduria.evidence.writes import SourceFacts, apply_links, apply_values
 from veeduria.ingest.schema import file_specs
 from veeduria.ingest.validate import Dataset, Item, validate_folder
+from veeduria.records.merge import resolve_merged
 
 
 @dataclass
@@ -26,12 +27,17 @@ class LoadReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    #: records of the folder whose id was merged into another record (left as they are: see docs/identity.md)
+    merged: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         keys = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         lines = [f"{k}: {counts_text(self.created[k], self.updated[k], self.unchanged[k])}" for k in keys]
         total = sum(self.created.values()), sum(self.updated.values()), sum(self.unchanged.values())
         lines.append(f"{_('total')}: {counts_text(*total)}")
+        if self.merged:
+            n = sum(self.merged.values())
+            lines.append(_("%(n)d registros fusionados en otros: no se escriben") % {"n": n})
         return "\n".join(lines)
 
 
@@ -64,8 +70,12 @@ def load_folder(folder: Path, *, author: str = "dataset", reason: str = "") -> L
         facts = SourceFacts()
         for key, items in dataset.items.items():
             model = file_specs()[key].model
+            merged = resolve_merged(model, [i.id for i in items]) if key != "sources" else {}
             existing = model._default_manager.in_bulk([i.id for i in items])
             for item in items:
+                if item.id in merged:  # merged into another record: the survivor is an editor's, not restated
+                    report.merged[key] += 1
+                    continue
                 obj = existing.get(item.id)
                 before = snapshot(obj) if obj is not None else None
                 loaded.append((item, _write_values(model, obj, item, facts), before))

@@ -42,6 +42,7 @@ from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row
 from veeduria.ingest.importers.countries import names as country_names
 from veeduria.ingest.importers.errors import RowError
+from veeduria.records.merge import resolve_merged
 from veeduria.records.models import Country
 
 if TYPE_CHECKING:
@@ -518,11 +519,19 @@ class Writer:
                 return
             except (IntegrityError, _driver_integrity_error()):
                 self.fresh = False
-        existing = {
+        # a record merged into another is written to the survivor, which another source wrote: its values are
+        # decided like any other source's, after the chunk (the survivor may be in the chunk too)
+        merged = resolve_merged(self.model, ids)
+        later = {merged[pk]: pending.pop(pk) for pk in merged}
+        for group in (pending, later):
+            if group:
+                self._apply(group, list(group), self._existing(list(group)))
+
+    def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {
             row[0]: dict(zip(self.attnames, row[1:], strict=True))
             for row in self.model._default_manager.filter(pk__in=ids).values_list("pk", *self.attnames)
         }
-        self._apply(pending, ids, existing)
 
     def _templates(self) -> tuple[_Template, _Template, _Template]:
         """Rows of the three INSERTs of a created record (record, citation, create revision) from tuples."""

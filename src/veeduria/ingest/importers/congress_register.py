@@ -23,6 +23,7 @@ from veeduria.ingest.importers._read import Row, Spec, fold, open_workbook, read
 from veeduria.ingest.importers._store import Context, Writer
 from veeduria.ingest.importers.countries import TITLE_NAMES
 from veeduria.ingest.importers.errors import ImportFailed, RowError
+from veeduria.records.merge import resolve_merged
 from veeduria.records.models import Authorization
 
 SPEC: Spec = spec(
@@ -209,9 +210,13 @@ def run(ctx: Context) -> None:
             url = ""
         modifies = [f"rl-{r}" for r in cand.verdict.references if f"rl-{r}" in known and r != cand.number]
         missing = [r for r in cand.verdict.references if f"rl-{r}" not in known]
-        note = f"rule: {cand.verdict.rule}"
+        note = ""  # the selection rule is an editor's matter (docs/importers.md), not a reader's
         if missing:
-            note += f"; modifies RL {', '.join(missing)} (not in the register selection nor in the database)"
+            refs = ", ".join(missing)
+            note = (
+                f"Modifica la RL {refs}, que no figura en la selección del registro ni en la base de datos. / "
+                f"Modifies RL {refs}, which is neither in the register selection nor in the database."
+            )
         countries = [ctx.country_id(iso) for iso in foreign_countries(cand.title)]
         writer.add(
             f"rl-{cand.number}",
@@ -248,9 +253,11 @@ def _cite_official_texts(ctx: Context, rows: list[tuple[str, str, str, Any]]) ->
             content_type=content_type, field="official_url", source__id__startswith="congreso-pdf-"
         ).values_list("object_id", flat=True)
     )
+    merged = resolve_merged(Authorization, [r[0] for r in rows])
     for pk, number, url, published in rows:
         if not re.match(r"https?://", url or ""):
             continue
+        pk = merged.get(pk, pk)
         source_id = f"congreso-pdf-rl-{number}"
         Source.objects.update_or_create(
             id=source_id,
