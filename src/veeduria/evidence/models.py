@@ -21,10 +21,12 @@ class SourceKind(models.TextChoices):
 
 
 class Reliability(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmado")
-    PARTLY = "partly", _("Confirmado en parte")
+    """What a second reader checked: that the source says what the record says (not that the claim is true)."""
+
+    CONFIRMED = "confirmed", _("Cita verificada")
+    PARTLY = "partly", _("Verificada en parte")
     WEAK = "weak", _("Pista débil")
-    UNVERIFIED = "unverified", _("No verificado")
+    UNVERIFIED = "unverified", _("Sin verificar")
 
 
 class Status(models.TextChoices):

@@ -12,6 +12,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from veeduria.evidence.models import Reliability
+
 #: services of a sending country's armed forces, as written by the DMDC importer
 SERVICE: dict[str, Promise] = {
     "total": _("total de las fuerzas"),
@@ -53,13 +55,8 @@ CODE_LABELS: dict[tuple[str, str], dict[str, Promise]] = {
     ("*", "quote_language"): LANGUAGE,
 }
 
-#: visible names of the reliability codes (``Reliability`` in evidence.models): what was checked, not truth
-RELIABILITY: dict[str, Promise] = {
-    "confirmed": _("Cita verificada"),
-    "partly": _("Verificada en parte"),
-    "weak": _("Pista débil"),
-    "unverified": _("Sin verificar"),
-}
+#: visible names of the reliability codes: the model's choices (what was checked, not truth)
+RELIABILITY: dict[str, Promise] = {str(code): label for code, label in Reliability.choices}
 
 #: what each reliability code means, shown on the reliability page
 RELIABILITY_MEANING: dict[str, Promise] = {
