@@ -6,15 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from veeduria.evidence.models import Revision
 from veeduria.records import models as m
+from veeduria.records.permissions import ensure_editor_group
 
-from .test_admin import editor, editor_client, form_data  # noqa: F401  (fixtures)
+from .test_admin import form_data
 
 ACTIVITY = "/admin/records/activity/resolute-sentinel-2023/change/"
 AUTHORIZATION = "/admin/records/authorization/rl-32214/change/"
+
+
+@pytest.fixture
+def editor_client(client: Client, db: Any) -> Client:
+    user = User.objects.create_user("ana", password="x", is_staff=True)
+    user.groups.add(ensure_editor_group())
+    client.force_login(user)
+    return client
 
 
 def _refused(client: Client, url: str, data: dict[str, Any]) -> Any:

@@ -144,9 +144,15 @@ def _number(value: Any) -> Decimal:
 def _decimal(max_digits: int, places: int) -> Checker:
     whole = max_digits - places
     quantum = Decimal(1).scaleb(-places)
+    #: below this, a number with at most ``places`` decimals fits every limit (the importers' common case)
+    fast = Decimal(10) ** max(0, min(whole, SIGNIFICANT_DIGITS - places))
 
     def check(value: Any) -> Decimal:
-        number = _number(value)
+        number = value if type(value) is Decimal else _number(value)
+        if not number.is_finite():
+            raise _not_finite(value)
+        if -fast < number < fast and number.quantize(quantum) == number:
+            return number
         if number and number.adjusted() >= whole:
             raise CleanError(
                 _("%(value)s tiene más de %(n)d cifras antes del punto decimal") % {"value": value, "n": whole}

@@ -30,7 +30,7 @@ class RecordForm(RevisionForm):
                 key = name if name == NON_FIELD_ERRORS or name in self.fields else NON_FIELD_ERRORS
                 moved.setdefault(key, []).extend(messages)
             errors = ValidationError(moved)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # not declared in django-stubs
 
 
 class ChildForm(forms.ModelForm):
