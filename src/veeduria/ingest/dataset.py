@@ -116,8 +116,10 @@ def _write_relations(item: Item, obj: models.Model, own_sources: set[str]) -> No
             continue
         wanted_ids = sorted(item.m2m[m2m.name])
         manager = getattr(obj, m2m.name)
-        current = sorted(str(pk) for pk in manager.values_list("pk", flat=True))
-        if current != wanted_ids and (not isinstance(obj, Record) or apply_links(obj, m2m.name, current, wanted_ids)):
+        current_ids = sorted(str(pk) for pk in manager.values_list("pk", flat=True))
+        if current_ids != wanted_ids and (
+            not isinstance(obj, Record) or apply_links(obj, m2m.name, current_ids, wanted_ids)
+        ):
             manager.set(wanted_ids)
     for name, child_model in spec.child_models.items():
         if name not in item.children:

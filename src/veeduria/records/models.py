@@ -567,9 +567,7 @@ class Funding(Record):
     sector and budget stage."""
 
     flow = models.CharField(_("tipo de flujo"), max_length=12, choices=FundingFlow.choices)
-    payer = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="funding_paid", verbose_name=_("paga")
-    )
+    payer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="funding_paid", verbose_name=_("paga"))
     payee = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="funding_received", verbose_name=_("recibe")
     )

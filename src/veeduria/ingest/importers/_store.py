@@ -709,7 +709,7 @@ class Writer:
     def _keep(self, pk: str, held: list[tuple[str, Claim, Any]]) -> list[dict[str, Any]]:
         """Store the values of ``pk`` kept aside as alternative values; returns those written (a source's value
         already kept is not repeated)."""
-        obj = self.model(pk=pk)
+        obj = self.model(id=pk)
         added = []
         for name, kept, value in held:
             if keep_alternative(obj, name, kept, value):
