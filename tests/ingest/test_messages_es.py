@@ -50,6 +50,7 @@ def test_summary_and_report_in_spanish(tmp_path: Path) -> None:
     assert summary.splitlines() == [
         "1 creados, 0 actualizados, 0 sin cambios; 1 fila errónea omitida",
         "columnas desconocidas (no importadas): revisor",
+        "lugar de los cursos: 0 en el país de los alumnos, 1 en otro país, 0 sin país conocido",
         "filas omitidas:",
         "  línea 3, columna quantity (9): 'tres' no es un número",
         f"informe escrito en {report.report_file}",
