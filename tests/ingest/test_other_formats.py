@@ -172,3 +172,18 @@ def test_foreignassistance_sector_file_keeps_the_sector_of_each_row(tmp_path: Pa
     sectors = dict(Funding.objects.values_list("program", "sector"))
     assert sectors == {"Military": "military_security", "Economic": "economic_other", "Other": ""}
     assert set(Funding.objects.values_list("flow", flat=True)) == {"assistance"}
+
+
+def test_vine_coordinates_of_a_country_centroid_have_country_precision(tmp_path: Path) -> None:
+    from veeduria.records.models import Facility
+
+    path = tmp_path / "vine_sites_PER.csv"
+    path.write_text(
+        "countryname,ccode,iso3c,basename,lat,lon,base,lilypad,fundedsite\n"
+        "Peru,135,PER,Somewhere,-9.189967,-75.015152,0,1,0\n"
+        "Peru,135,PER,Lima,-12.047816,-77.062203,0,1,0\n",
+        encoding="utf-8",
+    )
+    run_import("vine-sites", path)
+    precision = dict(Facility.objects.values_list("locality", "coord_precision"))
+    assert precision == {"Somewhere": "country", "Lima": "locality"}

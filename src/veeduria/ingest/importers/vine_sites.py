@@ -13,6 +13,7 @@ from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row, check_shape, read_csv, spec
 from veeduria.ingest.importers._store import Context, Writer
 from veeduria.ingest.importers.errors import RowError
+from veeduria.ingest.importers.places import centroid_of
 from veeduria.records.models import Facility, FacilityClassification
 
 SPEC = spec(
@@ -72,6 +73,13 @@ def _coord(row: Row, name: str) -> float | None:
         raise row.error(name, str(exc)) from None
 
 
+def _precision(lat: float | None, lon: float | None) -> str:
+    """Vine's coordinates are geocodes of the site's town (locality), or of a country's centroid (country)."""
+    if lat is None or lon is None:
+        return "unknown"
+    return "country" if centroid_of(lat, lon) else "locality"
+
+
 def run(ctx: Context) -> None:
     table = read_csv(ctx.path, SPEC)
     ctx.report.unknown_columns = table.unknown
@@ -115,7 +123,7 @@ def run(ctx: Context) -> None:
                 "locality": locality,
                 "latitude": lat,
                 "longitude": lon,
-                "coord_precision": "locality" if lat is not None else "unknown",
+                "coord_precision": _precision(lat, lon),
                 "description_es": f"Sitio de EE. UU. en el extranjero según la lista de David Vine "
                 f"(codificación: {', '.join(LABELS[k][1] for k, on in flags.items() if on) or 'ninguna'}). "
                 "No es una verificación de este proyecto.",
