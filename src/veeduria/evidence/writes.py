@@ -135,7 +135,7 @@ def alternative_value(field: models.Field, value: Any, precision: str | None = N
     return plain(value)
 
 
-def keep_alternative(obj: Record, field_name: str, kept: Claim, value: Any, *, note: str = "") -> bool:
+def keep_alternative(obj: models.Model, field_name: str, kept: Claim, value: Any, *, note: str = "") -> bool:
     """Store ``kept`` as a non-preferred alternative value of ``field_name`` unless that source already has
     this value there; its locator is the claim's, else the source's citation of the record. True if written."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)

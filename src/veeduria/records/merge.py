@@ -9,7 +9,6 @@ revision is written on the survivor. The old record's revisions stay, readable f
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from veeduria.evidence.models import AlternativeValue, Citation, MergedRecord, Record, Revision
+from veeduria.evidence.precedence import CURATED, Claim
 from veeduria.evidence.revisions import CHILD_RELATIONS, diff, plain, record_change, snapshot
+from veeduria.evidence.writes import alternative_value, keep_alternative
 
 #: Fields that are never copied nor kept as alternatives: identity, bookkeeping, editorial state.
 _SKIP = {"id", "created_at", "updated_at", "status", "withdrawn_reason", "reliability"}
@@ -91,15 +92,6 @@ def _precision_field(model: type[models.Model], name: str) -> str | None:
     candidate = f"{base}_precision"
     names = {f.name for f in model._meta.concrete_fields}
     return candidate if candidate != name and candidate in names else None
-
-
-def _shown(value: Any, precision: str | None) -> Any:
-    """A value as stored in an alternative: dates of month or year precision as ``YYYY-MM`` or ``YYYY``."""
-    if isinstance(value, dt.date) and precision == "month":
-        return f"{value:%Y-%m}"
-    if isinstance(value, dt.date) and precision == "year":
-        return f"{value:%Y}"
-    return plain(value)
 
 
 def _source_for(citations: list[Citation], field: str) -> Citation | None:
@@ -342,16 +334,9 @@ def _merge_values(
         backing = _source_for(old_citations, name)
         if backing is None:
             continue  # no source to attribute the value to: it stays in the merge revision
-        AlternativeValue.objects.create(
-            content_type=ct,
-            object_id=str(new.pk),
-            field=name,
-            value=_shown(ov, getattr(old, pfield) if pfield else None),
-            source_id=backing.source_id,
-            locator=backing.locator,
-            preferred=False,
-            note=f"valor del registro fusionado {old.pk}",
-        )
+        value = alternative_value(f, ov, getattr(old, pfield) if pfield else None)
+        held = Claim(ov, CURATED, backing.source_id, locator=backing.locator)
+        keep_alternative(new, name, held, value)  # the one write path: kept once, with its source and locator
         kept.append(name)
     return filled, kept
 
