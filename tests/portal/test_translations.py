@@ -13,7 +13,7 @@ import veeduria
 
 LOCALE = Path(veeduria.__file__).parent / "locale" / "en" / "LC_MESSAGES"
 #: Words spelled the same in both languages.
-SAME = {"URL", "commit", "actor", "acres", "base", "no", "Portal", "Total", "English", "Home"}
+SAME = {"URL", "commit", "actor", "sector", "acres", "base", "no", "Portal", "Total", "English", "Home"}
 
 
 def _entries(text: str) -> list[str]:
