@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "veeduria.evidence",
     "veeduria.records",
+    "veeduria.oversight",
     "veeduria.portal",
 ]
 

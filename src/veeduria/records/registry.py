@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Source
+from veeduria.oversight.models import FacilityObservation
 from veeduria.records import models as m
 
 
@@ -185,6 +186,16 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         year_field="year",
         country_field="host_country",
         select_related=("host_country", "sending_country"),
+    ),
+    RecordType(
+        "facility_observations",
+        FacilityObservation,
+        "observaciones",
+        "observations",
+        _("Observaciones sobre instalaciones"),
+        ("facility", "criterion", "answer", "summary_es", "observed_on"),
+        year_field="observed_on",
+        select_related=("facility",),
     ),
     RecordType(
         "statements",

@@ -1,0 +1,80 @@
+"""What oversight stores: findings of the compliance rules, and editors' cited observations about facilities
+that the presence assessment reads."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from veeduria.evidence.models import Precision, Record
+
+
+class Severity(models.TextChoices):
+    VIOLATION = "violation", _("incumplimiento")
+    UNDETERMINED = "undetermined", _("no determinable")
+    NOTICE = "notice", _("observación")
+
+
+class Finding(models.Model):
+    """One result of a compliance rule about an activity (and the authorization it was checked against).
+
+    Findings are computed, never edited: ``veeduria oversight recompute`` (and every change of a record they
+    depend on) replaces them. Compliant activities have no finding."""
+
+    activity = models.ForeignKey(
+        "records.Activity", on_delete=models.CASCADE, related_name="findings", verbose_name=_("actividad")
+    )
+    authorization = models.ForeignKey(
+        "records.Authorization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("autorización"),
+    )
+    rule = models.CharField(_("regla"), max_length=40)
+    severity = models.CharField(_("gravedad"), max_length=16, choices=Severity.choices)
+    explanation_es = models.TextField(_("explicación (es)"))
+    explanation_en = models.TextField(_("explicación (en)"))
+    #: the records, values and citations the rule used: {"records": [[type key, id], ...], "citations": [ids],
+    #: "values": {name: value}} (plain JSON, rendered readably by the portal)
+    evidence = models.JSONField(_("evidencia"), default=dict)
+    computed_at = models.DateTimeField(_("calculado"), auto_now=True)
+
+    class Meta:
+        ordering = ["severity", "rule", "activity_id", "pk"]
+        indexes = [models.Index(fields=["severity", "rule"]), models.Index(fields=["authorization"])]
+        verbose_name = _("hallazgo")
+        verbose_name_plural = _("hallazgos")
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.activity_id}"
+
+
+class CriterionAnswer(models.TextChoices):
+    YES = "yes", _("sí")
+    NO = "no", _("no")
+    UNKNOWN = "unknown", _("desconocido")
+
+
+class FacilityObservation(Record):
+    """An editor's cited observation about one presence criterion of one facility (e.g. who commands it)."""
+
+    facility = models.ForeignKey(
+        "records.Facility", on_delete=models.PROTECT, related_name="observations", verbose_name=_("instalación")
+    )
+    criterion = models.CharField(_("criterio"), max_length=40)
+    answer = models.CharField(_("respuesta"), max_length=10, choices=CriterionAnswer.choices)
+    summary_es = models.TextField(_("resumen (es)"))
+    summary_en = models.TextField(_("resumen (en)"), blank=True)
+    observed_on = models.DateField(_("fecha"), null=True, blank=True)
+    observed_precision = models.CharField(
+        _("precisión de la fecha"), max_length=10, choices=Precision.choices, default=Precision.DAY
+    )
+
+    title_field = "summary"
+
+    class Meta:
+        ordering = ["facility", "criterion", "id"]
+        verbose_name = _("observación sobre una instalación")
+        verbose_name_plural = _("observaciones sobre instalaciones")
