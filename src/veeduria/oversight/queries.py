@@ -1,0 +1,55 @@
+"""Query functions over the stored findings, shared by the portal, the API and the CLI."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from veeduria.oversight.models import Finding, Severity
+
+#: severities from the gravest to the mildest (display order)
+SEVERITIES: tuple[str, ...] = (Severity.VIOLATION, Severity.UNDETERMINED, Severity.NOTICE)
+
+
+def list_findings(
+    *,
+    severity: str | None = None,
+    rule: str | None = None,
+    year: int | None = None,
+    country: str | None = None,
+    activity: str | None = None,
+    authorization: str | None = None,
+) -> QuerySet[Finding]:
+    """Findings, filtered. ``year``: the activity's start year; ``country``: an ISO3 code of a country that took
+    part in or provided the activity, or one the authorization names; ``activity`` / ``authorization``: ids."""
+    qs = Finding.objects.select_related("activity", "authorization")
+    if severity:
+        qs = qs.filter(severity=severity)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if year is not None:
+        qs = qs.filter(activity__start_date__year=year)
+    if country:
+        code = country.upper()
+        qs = qs.filter(
+            Q(activity__countries__iso3=code)
+            | Q(activity__provider_country__iso3=code)
+            | Q(authorization__foreign_countries__iso3=code)
+        ).distinct()
+    if activity:
+        qs = qs.filter(activity_id=activity)
+    if authorization:
+        qs = qs.filter(authorization_id=authorization)
+    return qs.order_by("severity", "rule", "activity_id", "pk")
+
+
+def counts(qs: QuerySet[Finding]) -> dict[str, int]:
+    """How many findings of each severity and of each rule: keys ``severity:<s>``, ``rule:<code>`` and
+    ``total``. Every severity is present (0 when none)."""
+    out: dict[str, int] = {f"severity:{s}": 0 for s in SEVERITIES}
+    base = qs.order_by()
+    for row in base.values("severity").annotate(n=Count("pk", distinct=True)):
+        out[f"severity:{row['severity']}"] = row["n"]
+    for row in base.values("rule").annotate(n=Count("pk", distinct=True)).order_by("rule"):
+        out[f"rule:{row['rule']}"] = row["n"]
+    out["total"] = base.values("pk").distinct().count()
+    return out
