@@ -49,7 +49,7 @@ def counts(qs: QuerySet[Finding]) -> dict[str, int]:
     base = qs.order_by()
     for row in base.values("severity").annotate(n=Count("pk", distinct=True)):
         out[f"severity:{row['severity']}"] = row["n"]
-    for row in base.values("rule").annotate(n=Count("pk", distinct=True)).order_by("rule"):
-        out[f"rule:{row['rule']}"] = row["n"]
+    for rule_row in base.values("rule").annotate(n=Count("pk", distinct=True)).order_by("rule"):
+        out[f"rule:{rule_row['rule']}"] = rule_row["n"]
     out["total"] = base.values("pk").distinct().count()
     return out
