@@ -1,0 +1,324 @@
+"""The compliance rules: plain facts in, findings out (no Django, no database).
+
+``check(activity, candidates, framework, places)`` returns the findings of one activity against the
+authorizations that could cover it; ``candidates_for`` says which those are. See docs/oversight.md."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from veeduria.oversight.facts import (
+    NONE,
+    RANK,
+    ActivityFacts,
+    AuthorizationFacts,
+    LegalFramework,
+    PlaceTable,
+    Span,
+    activity_span,
+    bounds,
+    merge_periods,
+    normalize,
+    place_parts,
+)
+from veeduria.oversight.texts import explain
+
+VIOLATION, UNDETERMINED, NOTICE = "violation", "undetermined", "notice"
+_ORDER = {VIOLATION: 0, UNDETERMINED: 1, NOTICE: 2}
+
+#: rule codes
+NO_AUTHORIZATION = "no_authorization"
+INSTRUMENT = "instrument_insufficient"
+ARMED_MINISTERIAL = "armed_ministerial"
+OUTSIDE_WINDOW = "outside_window"
+PERSONNEL = "personnel_over_limit"
+PLACE = "place_not_authorized"
+ITEMS = "items_not_listed"
+LIMITS_UNKNOWN = "limits_unknown"
+RULES = (NO_AUTHORIZATION, INSTRUMENT, ARMED_MINISTERIAL, OUTSIDE_WINDOW, PERSONNEL, PLACE, ITEMS, LIMITS_UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Finding:
+    activity_id: str
+    authorization_id: str | None
+    rule: str
+    severity: str
+    explanation_es: str
+    explanation_en: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _evidence(a: ActivityFacts, auth: AuthorizationFacts | None, **values: Any) -> dict[str, Any]:
+    records: list[list[str]] = [["activities", a.id]]
+    citations = list(a.citations)
+    if auth is not None:
+        records.append(["authorizations", auth.id])
+        citations += list(auth.citations)
+    return {"records": records, "citations": citations, "values": {k: _plain(v) for k, v in values.items()}}
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, list | tuple | set | frozenset):
+        return [_plain(x) for x in (sorted(v) if isinstance(v, set | frozenset) else v)]
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+# -- which authorizations could cover an activity -----------------------------------------------------------------
+
+
+def could_overlap(span: Span, auth: AuthorizationFacts) -> bool:
+    """The activity may fall (at least partly) within the authorization's window."""
+    ws = bounds(auth.window_start, auth.window_start_precision)
+    we = bounds(auth.window_end, auth.window_end_precision)
+    if ws is None and we is None:
+        return False  # no window recorded: only an explicit link makes it a candidate
+    if we is not None and span.start_lo > we[1]:
+        return False
+    return not (ws is not None and span.end_hi < ws[0])
+
+
+def candidates_for(a: ActivityFacts, by_id: dict[str, AuthorizationFacts], pool: Iterable[AuthorizationFacts]) -> list:
+    """Explicitly linked authorizations; else those of the same host that share a foreign country (or name none)
+    and whose window may overlap the activity's dates."""
+    if a.linked:
+        return [by_id[i] for i in a.linked if i in by_id]
+    span = activity_span(a)
+    if span is None:
+        return []
+    foreign = a.foreign()
+    return [
+        auth
+        for auth in pool
+        if auth.host == a.host and (not auth.foreign or auth.foreign & foreign) and could_overlap(span, auth)
+    ]
+
+
+# -- the rules ------------------------------------------------------------------------------------------------------
+
+
+def check(
+    a: ActivityFacts, candidates: list[AuthorizationFacts], framework: LegalFramework | None, places: PlaceTable
+) -> list[Finding]:
+    """The findings of one activity in which foreign personnel entered or acted in the host country."""
+    span = activity_span(a)
+    if framework is None:
+        return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_framework", host=a.host)]
+    if framework.in_force_from and span is not None and span.end_hi < framework.in_force_from:
+        return [_f(a, None, NO_AUTHORIZATION, NOTICE, "before_framework", since=framework.in_force_from)]
+    entry = framework.required(a.kind, a.armed())
+    if entry is not None and entry.requires == NONE:
+        return []
+    if not candidates:
+        if span is None:
+            return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_auth_dates_unknown", foreign=a.foreign())]
+        if entry is None:
+            return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_auth_rule_unknown", kind=a.kind)]
+        return [
+            _f(
+                a,
+                None,
+                NO_AUTHORIZATION,
+                VIOLATION,
+                "no_auth",
+                foreign=a.foreign(),
+                requires=entry.requires,
+                basis=entry.basis,
+            )
+        ]
+    results = [_against(a, span, auth, entry, framework, places) for auth in candidates]
+    if any(not r for r in results):
+        return []  # one authorization covers it fully
+    if a.linked:
+        return [f for r in results for f in r]
+    return min(results, key=lambda r: sorted(_ORDER[f.severity] for f in r))
+
+
+def _against(
+    a: ActivityFacts,
+    span: Span | None,
+    auth: AuthorizationFacts,
+    entry: Any,
+    framework: LegalFramework,
+    places: PlaceTable,
+) -> list[Finding]:
+    out: list[Finding] = []
+    out += _instrument(a, auth, entry, framework)
+    out += _window(a, span, auth)
+    if not auth.limits_known:
+        missing = _missing(auth)
+        out.append(_f(a, auth, LIMITS_UNKNOWN, UNDETERMINED, "limits_unknown", missing=missing))
+        return out
+    out += _personnel(a, auth)
+    out += _places(a, auth, places)
+    out += _items(a, auth)
+    return out
+
+
+def _missing(auth: AuthorizationFacts) -> list[str]:
+    missing = []
+    if auth.window_start is None or auth.window_end is None:
+        missing.append("window")
+    if auth.personnel_limit() is None:
+        missing.append("personnel")
+    if not auth.places:
+        missing.append("places")
+    if not auth.items:
+        missing.append("items")
+    if auth.armed is None:
+        missing.append("armed")
+    return missing
+
+
+def _instrument(a: ActivityFacts, auth: AuthorizationFacts, entry: Any, fw: LegalFramework) -> list[Finding]:
+    level = fw.instruments.get(auth.instrument_type)
+    armed_entry = a.armed() or auth.armed is True
+    if auth.instrument_type in fw.unarmed_only and armed_entry:
+        why = "weapons_reported" if a.armed() else "authorization_armed"
+        return [
+            _f(
+                a,
+                auth,
+                ARMED_MINISTERIAL,
+                VIOLATION,
+                "armed_ministerial",
+                why=why,
+                instrument=auth.instrument_type,
+                basis=fw.unarmed_only[auth.instrument_type],
+            )
+        ]
+    if level is None:
+        return [_f(a, auth, INSTRUMENT, UNDETERMINED, "instrument_unknown", instrument=auth.instrument_type)]
+    if entry is None:
+        return [_f(a, auth, INSTRUMENT, UNDETERMINED, "no_auth_rule_unknown", kind=a.kind)]
+    if RANK[level] < RANK[entry.requires]:
+        return [
+            _f(
+                a,
+                auth,
+                INSTRUMENT,
+                VIOLATION,
+                "instrument_low",
+                instrument=auth.instrument_type,
+                requires=entry.requires,
+                basis=entry.basis,
+            )
+        ]
+    return []
+
+
+def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> list[Finding]:
+    ws = bounds(auth.window_start, auth.window_start_precision)
+    we = bounds(auth.window_end, auth.window_end_precision)
+    periods = merge_periods(auth.periods)
+    vals = {
+        "activity_start": a.start,
+        "activity_end": a.end,
+        "window_start": auth.window_start,
+        "window_end": auth.window_end,
+    }
+    if span is None:
+        return [_f(a, auth, OUTSIDE_WINDOW, UNDETERMINED, "dates_unknown", **vals)]
+    if (we is not None and span.start_hi > we[1]) or (ws is not None and span.end_lo < ws[0]):
+        return [_f(a, auth, OUTSIDE_WINDOW, VIOLATION, "outside_window", **vals)]
+    if periods:
+        certain = (span.start_hi, span.end_lo) if span.start_hi <= span.end_lo else None
+        if any(span.start_lo >= p[0] and span.end_hi <= p[1] for p in periods):
+            pass
+        elif certain and not any(certain[0] >= p[0] and certain[1] <= p[1] for p in periods):
+            return [_f(a, auth, OUTSIDE_WINDOW, VIOLATION, "outside_periods", periods=periods, **vals)]
+        else:
+            return [_f(a, auth, OUTSIDE_WINDOW, UNDETERMINED, "periods_imprecise", periods=periods, **vals)]
+    if ws is None or we is None:
+        if auth.limits_known:
+            return [_f(a, auth, OUTSIDE_WINDOW, UNDETERMINED, "window_open", **vals)]
+        return []
+    if span.start_lo >= ws[1] and span.end_hi <= we[0]:
+        return []
+    return [_f(a, auth, OUTSIDE_WINDOW, UNDETERMINED, "window_imprecise", **vals)]
+
+
+def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[Finding]:
+    limit = auth.personnel_limit()
+    if limit is None:
+        return []
+    low, best, high = a.personnel_low, a.personnel_best, a.personnel_high
+    vals = {"limit": limit, "low": low, "best": best, "high": high}
+    if low is None and best is None and high is None:
+        return [_f(a, auth, PERSONNEL, UNDETERMINED, "personnel_unknown", **vals)]
+    includes_host = a.host is not None and a.host in a.countries
+    floor = low if low is not None else best if high is None else None
+    if floor is not None and floor > limit:
+        if includes_host:
+            return [_f(a, auth, PERSONNEL, UNDETERMINED, "personnel_with_host", **vals)]
+        return [_f(a, auth, PERSONNEL, VIOLATION, "personnel_over", **vals)]
+    top = max(x for x in (low, best, high) if x is not None)
+    if top > limit:
+        return [_f(a, auth, PERSONNEL, UNDETERMINED, "personnel_maybe_over", **vals)]
+    return []
+
+
+def _places(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable) -> list[Finding]:
+    if not auth.places:
+        return []
+    allowed: set[str] = set()
+    for p in auth.places:
+        allowed.add(table.canon(p.name))
+        if p.department:
+            allowed.add(table.canon(p.department))
+    parts = place_parts(a.place, table) if a.place else []
+    if a.department:
+        parts.append(table.canon(a.department))
+    vals = {"place": a.place, "department": a.department, "authorized": sorted(allowed)}
+    if not parts or (a.place_precision in ("country", "unknown") and not a.department):
+        return [_f(a, auth, PLACE, UNDETERMINED, "place_unknown", **vals)]
+    unmatched = [p for p in parts if not _matches(p, allowed, table)]
+    if not unmatched:
+        return []
+    auth_has_departments = any(x in table.departments for x in allowed)
+    certain = [p for p in unmatched if p in table.departments or not auth_has_departments]
+    vals["unmatched"] = unmatched
+    if certain and len(certain) == len(unmatched):
+        return [_f(a, auth, PLACE, VIOLATION, "place_not_authorized", **vals)]
+    return [_f(a, auth, PLACE, UNDETERMINED, "place_unmatched", **vals)]
+
+
+def _matches(part: str, allowed: set[str], table: PlaceTable) -> bool:
+    if table.containers(part) & allowed:
+        return True
+    padded = f" {part} "
+    return any(f" {name} " in padded or (len(part) > 3 and f" {part} " in f" {name} ") for name in allowed)
+
+
+def _items(a: ActivityFacts, auth: AuthorizationFacts) -> list[Finding]:
+    unlisted = []
+    for item in a.equipment:
+        if item.category not in ("weapon", "vessel", "aircraft"):
+            continue
+        listed = [x for x in auth.items if x.category == item.category and _same(x.name, item.name)]
+        if not listed:
+            unlisted.append(f"{item.category}: {item.name}")
+        elif item.quantity is not None and all(x.quantity is not None for x in listed):
+            allowed = sum(x.quantity or 0 for x in listed)
+            if item.quantity > allowed:
+                unlisted.append(f"{item.category}: {item.name} ({item.quantity} > {allowed})")
+    if unlisted:
+        return [_f(a, auth, ITEMS, VIOLATION, "items_not_listed", items=unlisted)]
+    return []
+
+
+def _same(listed: str, reported: str) -> bool:
+    x, y = normalize(listed), normalize(reported)
+    return bool(x) and bool(y) and (x in y or y in x)
+
+
+def _f(
+    a: ActivityFacts, auth: AuthorizationFacts | None, rule: str, severity: str, text: str, **values: Any
+) -> Finding:
+    es, en = explain(text, a, auth, values)
+    evidence = {**_evidence(a, auth, **values), "reason": text}
+    return Finding(a.id, auth.id if auth else None, rule, severity, es, en, evidence)

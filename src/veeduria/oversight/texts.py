@@ -1,0 +1,171 @@
+"""The findings' plain explanations, in Spanish and English (stored with each finding)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from veeduria.oversight.facts import ActivityFacts, AuthorizationFacts
+
+_LEVEL = {
+    "legislative": ("una resolución legislativa del Congreso", "a legislative resolution of Congress"),
+    "ministerial": ("una resolución ministerial", "a ministerial resolution"),
+    "none": ("ninguna autorización", "no authorization"),
+}
+_MISSING = {
+    "window": ("el periodo autorizado", "the authorized period"),
+    "personnel": ("el número de efectivos", "the number of personnel"),
+    "places": ("los lugares", "the places"),
+    "items": ("las armas, naves y aeronaves", "the weapons, vessels and aircraft"),
+    "armed": ("si el ingreso es con armas", "whether the entry is armed"),
+}
+
+# (es, en); placeholders: {act}, {auth} and the finding's values
+TEXTS: dict[str, tuple[str, str]] = {
+    "no_framework": (
+        "No hay un marco legal registrado para el país anfitrión ({host}): no se puede determinar qué autorización "
+        "necesitaba «{act}».",
+        "No legal framework is recorded for the host country ({host}): which authorization «{act}» needed cannot "
+        "be determined.",
+    ),
+    "before_framework": (
+        "«{act}» es anterior al marco legal registrado (vigente desde {since}): no se evalúa.",
+        "«{act}» predates the recorded legal framework (in force from {since}): not assessed.",
+    ),
+    "no_auth_dates_unknown": (
+        "No se encontró una autorización registrada para «{act}», pero sus fechas no se conocen: no se puede saber "
+        "qué autorización podría cubrirla.",
+        "No recorded authorization was found for «{act}», but its dates are not known: which authorization could "
+        "cover it cannot be told.",
+    ),
+    "no_auth_rule_unknown": (
+        "El marco legal registrado no dice qué instrumento necesita una actividad de este tipo ({kind}).",
+        "The recorded legal framework does not say which instrument an activity of this kind ({kind}) needs.",
+    ),
+    "no_auth": (
+        "No hay en la base de datos ninguna autorización de ingreso que cubra «{act}» (países: {foreign}; "
+        "fechas según el registro), aunque el marco legal exige {requires_es}.",
+        "The database holds no entry authorization covering «{act}» (countries: {foreign}; dates as recorded), "
+        "although the legal framework requires {requires_en}.",
+    ),
+    "armed_ministerial": (
+        "«{auth}» es un instrumento ({instrument}) que solo puede autorizar el ingreso sin armas de guerra, pero "
+        "{why_es}.",
+        "«{auth}» is an instrument ({instrument}) that can only authorize unarmed entry, but {why_en}.",
+    ),
+    "instrument_unknown": (
+        "El tipo de instrumento de «{auth}» ({instrument}) no está en el marco legal: no se sabe si basta.",
+        "The instrument type of «{auth}» ({instrument}) is not in the legal framework: whether it suffices is unknown.",
+    ),
+    "instrument_low": (
+        "«{act}» necesitaba {requires_es}, pero «{auth}» es un instrumento de menor rango ({instrument}).",
+        "«{act}» needed {requires_en}, but «{auth}» is a lower-ranking instrument ({instrument}).",
+    ),
+    "dates_unknown": (
+        "Las fechas de «{act}» no se conocen: no se puede comprobar si cayó dentro del periodo de «{auth}».",
+        "The dates of «{act}» are not known: whether it fell within the period of «{auth}» cannot be checked.",
+    ),
+    "outside_window": (
+        "«{act}» ({activity_start} – {activity_end}) ocurrió fuera del periodo autorizado por «{auth}» "
+        "({window_start} – {window_end}).",
+        "«{act}» ({activity_start} – {activity_end}) took place outside the period authorized by «{auth}» "
+        "({window_start} – {window_end}).",
+    ),
+    "outside_periods": (
+        "«{act}» ocurrió al menos en parte fuera de los periodos autorizados por «{auth}» ({periods}).",
+        "«{act}» took place at least partly outside the periods authorized by «{auth}» ({periods}).",
+    ),
+    "periods_imprecise": (
+        "Las fechas de «{act}» no son lo bastante precisas para saber si cayó dentro de los periodos de «{auth}» "
+        "({periods}).",
+        "The dates of «{act}» are not precise enough to tell whether it fell within the periods of «{auth}» "
+        "({periods}).",
+    ),
+    "window_open": (
+        "El periodo autorizado por «{auth}» no está completo en el registro ({window_start} – {window_end}).",
+        "The period authorized by «{auth}» is not complete in the record ({window_start} – {window_end}).",
+    ),
+    "window_imprecise": (
+        "Las fechas de «{act}» ({activity_start} – {activity_end}) o del periodo de «{auth}» ({window_start} – "
+        "{window_end}) no son lo bastante precisas: pudo caer dentro o fuera.",
+        "The dates of «{act}» ({activity_start} – {activity_end}) or of the period of «{auth}» ({window_start} – "
+        "{window_end}) are not precise enough: it may have fallen inside or outside.",
+    ),
+    "limits_unknown": (
+        "No determinable: los límites de «{auth}» no se conocen (falta: {missing_es}).",
+        "Undetermined: the limits of «{auth}» are not known (missing: {missing_en}).",
+    ),
+    "personnel_unknown": (
+        "«{auth}» autoriza {limit} efectivos, pero no se sabe cuántos participaron en «{act}».",
+        "«{auth}» authorizes {limit} personnel, but how many took part in «{act}» is not known.",
+    ),
+    "personnel_over": (
+        "Participaron en «{act}» más efectivos extranjeros (al menos {floor}) que los {limit} autorizados por "
+        "«{auth}».",
+        "More foreign personnel took part in «{act}» (at least {floor}) than the {limit} authorized by «{auth}».",
+    ),
+    "personnel_with_host": (
+        "Participaron en «{act}» al menos {floor} efectivos, más que los {limit} autorizados por «{auth}», pero "
+        "la cifra incluye personal del país anfitrión: no se sabe cuántos eran extranjeros.",
+        "At least {floor} personnel took part in «{act}», more than the {limit} authorized by «{auth}», but the "
+        "figure includes host personnel: how many were foreign is not known.",
+    ),
+    "personnel_maybe_over": (
+        "Solo la estimación alta de participantes en «{act}» ({top}) supera los {limit} autorizados por «{auth}».",
+        "Only the high estimate of participants in «{act}» ({top}) exceeds the {limit} authorized by «{auth}».",
+    ),
+    "place_unknown": (
+        "No se sabe con precisión dónde ocurrió «{act}»; «{auth}» autoriza: {authorized}.",
+        "Where «{act}» took place is not known precisely; «{auth}» authorizes: {authorized}.",
+    ),
+    "place_not_authorized": (
+        "«{act}» ocurrió en lugares que «{auth}» no autoriza ({unmatched}); autorizados: {authorized}.",
+        "«{act}» took place where «{auth}» does not authorize ({unmatched}); authorized: {authorized}.",
+    ),
+    "place_unmatched": (
+        "Los lugares de «{act}» ({unmatched}) no coinciden con los autorizados por «{auth}» ({authorized}), pero "
+        "podrían estar dentro de uno de ellos.",
+        "The places of «{act}» ({unmatched}) do not match those authorized by «{auth}» ({authorized}), but may lie "
+        "within one of them.",
+    ),
+    "items_not_listed": (
+        "En «{act}» se informan armas, naves o aeronaves que «{auth}» no incluye: {items}.",
+        "Weapons, vessels or aircraft reported in «{act}» are not listed by «{auth}»: {items}.",
+    ),
+}
+
+_WHY = {
+    "weapons_reported": ("se informan armas en la actividad", "weapons are reported in the activity"),
+    "authorization_armed": ("el registro dice que el ingreso es con armas", "the record says the entry is armed"),
+}
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return "?"
+    if isinstance(v, list | tuple | set | frozenset):
+        items = sorted(v) if isinstance(v, set | frozenset) else v
+        return ", ".join(_text(x) for x in items) or "—"
+    if hasattr(v, "isoformat"):
+        return str(v.isoformat())
+    return str(v)
+
+
+def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values: dict[str, Any]) -> tuple[str, str]:
+    """The Spanish and English explanation of one finding."""
+    es, en = TEXTS[code]
+    common = {k: _text(v) for k, v in values.items()}
+    common["act"] = a.id
+    common["auth"] = (auth.label or auth.id) if auth else ""
+    low, best, high = values.get("low"), values.get("best"), values.get("high")
+    common["floor"] = _text(low if low is not None else best)
+    common["top"] = _text(max((x for x in (low, best, high) if x is not None), default=None))
+    if "periods" in values:
+        common["periods"] = "; ".join(f"{s.isoformat()} – {e.isoformat()}" for s, e in values["periods"])
+    req = values.get("requires", "none")
+    common["requires_es"], common["requires_en"] = _LEVEL.get(req, (req, req))
+    missing = values.get("missing", [])
+    common["missing_es"] = ", ".join(_MISSING[m][0] for m in missing) or "—"
+    common["missing_en"] = ", ".join(_MISSING[m][1] for m in missing) or "—"
+    why = values.get("why", "")
+    common["why_es"], common["why_en"] = _WHY.get(why, (why, why))
+    return es.format(**common), en.format(**common)
