@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Precision, Record
+from veeduria.records.models import ItemCategory
 
 
 class Severity(models.TextChoices):
@@ -78,3 +79,22 @@ class FacilityObservation(Record):
         ordering = ["facility", "criterion", "id"]
         verbose_name = _("observación sobre una instalación")
         verbose_name_plural = _("observaciones sobre instalaciones")
+
+
+class ActivityEquipment(Record):
+    """A weapon, vessel, aircraft or other equipment a cited source reports in an activity (what the compliance
+    rules compare with the authorization's list; a reported weapon makes the entry an armed one)."""
+
+    activity = models.ForeignKey(
+        "records.Activity", on_delete=models.CASCADE, related_name="equipment", verbose_name=_("actividad")
+    )
+    category = models.CharField(_("categoría"), max_length=12, choices=ItemCategory.choices)
+    name = models.CharField(_("descripción"), max_length=200)
+    quantity = models.PositiveIntegerField(_("cantidad"), null=True, blank=True)
+
+    title_field = "name"
+
+    class Meta:
+        ordering = ["activity", "category", "id"]
+        verbose_name = _("arma, nave o equipo en una actividad")
+        verbose_name_plural = _("armas, naves y equipos en actividades")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from veeduria.oversight.facts import (
@@ -71,15 +72,24 @@ def _plain(v: Any) -> Any:
 # -- which authorizations could cover an activity -----------------------------------------------------------------
 
 
-def could_overlap(span: Span, auth: AuthorizationFacts) -> bool:
-    """The activity may fall (at least partly) within the authorization's window."""
+def match_window(auth: AuthorizationFacts) -> tuple[date, date] | None:
+    """The days an authorization may cover, for finding candidates: its window's earliest start to latest end; a
+    missing end is taken as the end of the start's year (and a missing start as the start of the end's year), so
+    that an open window does not match every later activity. ``None``: no window recorded."""
     ws = bounds(auth.window_start, auth.window_start_precision)
     we = bounds(auth.window_end, auth.window_end_precision)
     if ws is None and we is None:
-        return False  # no window recorded: only an explicit link makes it a candidate
-    if we is not None and span.start_lo > we[1]:
-        return False
-    return not (ws is not None and span.end_hi < ws[0])
+        return None
+    lo = ws[0] if ws else date(we[1].year, 1, 1)  # type: ignore[index]
+    hi = we[1] if we else date(lo.year, 12, 31)
+    return lo, hi
+
+
+def could_overlap(span: Span, auth: AuthorizationFacts) -> bool:
+    """The activity may fall (at least partly) within the authorization's window (only an explicit link makes an
+    authorization without a window a candidate)."""
+    window = match_window(auth)
+    return window is not None and span.start_lo <= window[1] and span.end_hi >= window[0]
 
 
 def candidates_for(a: ActivityFacts, by_id: dict[str, AuthorizationFacts], pool: Iterable[AuthorizationFacts]) -> list:

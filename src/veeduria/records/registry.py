@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Source
-from veeduria.oversight.models import FacilityObservation
+from veeduria.oversight.models import ActivityEquipment, FacilityObservation
 from veeduria.records import models as m
 
 
@@ -196,6 +196,16 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         ("facility", "criterion", "answer", "summary_es", "observed_on"),
         year_field="observed_on",
         select_related=("facility",),
+    ),
+    RecordType(
+        "activity_equipment",
+        ActivityEquipment,
+        "equipos-en-actividades",
+        "activity-equipment",
+        _("Armas, naves y equipos en actividades"),
+        ("activity", "category", "name", "quantity"),
+        kind_field="category",
+        select_related=("activity",),
     ),
     RecordType(
         "statements",

@@ -1,0 +1,355 @@
+"""Running the compliance rules over the database: facts loaded in bulk (streamed, a few queries), findings
+replaced in bulk; ``recompute_for`` redoes only what depends on one changed record (see docs/oversight.md)."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.db.models.functions import Collate
+
+from veeduria.evidence.models import Citation, Status
+from veeduria.oversight import rules
+from veeduria.oversight.facts import (
+    ActivityFacts,
+    AuthorizationFacts,
+    Item,
+    PersonnelLimit,
+    Place,
+    PlaceTable,
+    activity_span,
+)
+from veeduria.oversight.framework import frameworks, place_tables
+from veeduria.oversight.models import ActivityEquipment, Finding
+from veeduria.records.models import Activity, Authorization
+
+CHUNK = 20_000
+_ACT_FIELDS = (
+    "id",
+    "kind",
+    "host_country_id",
+    "provider_country_id",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "place",
+    "department",
+    "place_precision",
+    "personnel_low",
+    "personnel_best",
+    "personnel_high",
+)
+_Countries = Activity.countries.through
+_Covers = Authorization.activities.through
+
+
+# -- authorizations --------------------------------------------------------------------------------------------
+
+
+def load_authorizations(qs: models.QuerySet[Authorization]) -> dict[str, AuthorizationFacts]:
+    """Facts of the authorizations of ``qs`` (withdrawn ones left out), in six queries."""
+    rows = list(
+        qs.exclude(status=Status.WITHDRAWN).values_list(
+            "id",
+            "instrument_type",
+            "host_country_id",
+            "window_start",
+            "window_start_precision",
+            "window_end",
+            "window_end_precision",
+            "personnel_total",
+            "armed",
+            "limits_known",
+            "title_es",
+        )
+    )
+    ids = [r[0] for r in rows]
+    children: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in _chunks(ids, 5000):
+        f = {"authorization_id__in": chunk}
+        for aid, c in Authorization.foreign_countries.through.objects.filter(**f).values_list(
+            "authorization_id", "country_id"
+        ):
+            children[aid]["foreign"].append(c)
+        for aid, c, s, n in _child(Authorization, "personnel", f, ("country_id", "service", "count")):
+            children[aid]["personnel"].append(PersonnelLimit(c, s, n))
+        for aid, cat, name, q in _child(Authorization, "items", f, ("category", "name", "quantity")):
+            children[aid]["items"].append(Item(cat, name, q))
+        for aid, name, dep in _child(Authorization, "places", f, ("name", "department")):
+            children[aid]["places"].append(Place(name, dep))
+        for aid, s, e in _child(Authorization, "periods", f, ("start", "end")):
+            children[aid]["periods"].append((s, e))
+        for aid, norm in Authorization.legal_basis.through.objects.filter(**f).values_list(
+            "authorization_id", "legalnorm_id"
+        ):
+            children[aid]["basis"].append(norm)
+    out = {}
+    for aid, itype, host, ws, wsp, we, wep, total, armed, known, title in rows:
+        ch = children.get(aid, {})
+        out[aid] = AuthorizationFacts(
+            id=aid,
+            instrument_type=itype,
+            host=host,
+            foreign=frozenset(ch.get("foreign", ())),
+            window_start=ws,
+            window_start_precision=wsp,
+            window_end=we,
+            window_end_precision=wep,
+            periods=tuple(ch.get("periods", ())),
+            personnel_total=total,
+            personnel=tuple(ch.get("personnel", ())),
+            items=tuple(ch.get("items", ())),
+            places=tuple(ch.get("places", ())),
+            armed=armed,
+            limits_known=known,
+            legal_basis=tuple(ch.get("basis", ())),
+            label=title,
+        )
+    return out
+
+
+def _child(model: type[models.Model], name: str, f: dict[str, Any], fields: tuple[str, ...]) -> Any:
+    related = model._meta.get_field(name).related_model
+    return related._default_manager.filter(**f).values_list("authorization_id", *fields)  # type: ignore[union-attr]
+
+
+class AuthorizationIndex:
+    """Authorizations by (host, foreign country) sorted by window start, to find those that may overlap a date
+    span without scanning them all; authorizations naming no foreign country match every country."""
+
+    def __init__(self, auths: Iterable[AuthorizationFacts]) -> None:
+        groups: dict[tuple[str, str], list[tuple[date, date, AuthorizationFacts]]] = defaultdict(list)
+        for auth in auths:
+            window = rules.match_window(auth)
+            if window is None:
+                continue  # no window: only an explicit link makes it a candidate
+            lo, hi = window
+            for country in auth.foreign or {"*"}:
+                groups[(auth.host, country)].append((lo, hi, auth))
+        self.groups: dict[tuple[str, str], tuple[list[date], list[tuple[date, date, AuthorizationFacts]], int]] = {}
+        for key, items in groups.items():
+            items.sort(key=lambda t: (t[0], t[2].id))
+            longest = max((t[1] - t[0]).days for t in items)
+            self.groups[key] = ([t[0] for t in items], items, longest)
+
+    def candidates(self, a: ActivityFacts) -> list[AuthorizationFacts]:
+        span = activity_span(a)
+        if span is None or a.host is None:
+            return []
+        found: dict[str, AuthorizationFacts] = {}
+        for country in (*a.foreign(), "*"):
+            group = self.groups.get((a.host, country))
+            if group is None:
+                continue
+            starts, items, longest = group
+            i = bisect.bisect_right(starts, span.end_hi)
+            floor = span.start_lo - timedelta(days=longest)
+            while i > 0:
+                i -= 1
+                lo, hi, auth = items[i]
+                if lo < floor:
+                    break
+                if hi >= span.start_lo:
+                    found[auth.id] = auth
+        return sorted(found.values(), key=lambda x: x.id)
+
+
+# -- activities ------------------------------------------------------------------------------------------------
+
+
+def iter_activities(qs: models.QuerySet[Activity]) -> Iterator[ActivityFacts]:
+    """Facts of the activities of ``qs`` (withdrawn left out) in id order, streamed: the rows, their countries,
+    their equipment and their explicit authorizations are read as four ordered streams and merged."""
+    qs = qs.exclude(status=Status.WITHDRAWN).filter(host_country__isnull=False)
+    acts = qs.order_by(_bytewise("id")).values_list(*_ACT_FIELDS).iterator(chunk_size=CHUNK)
+    whole = not qs.query.where
+    sub = None if whole else qs.values("id")
+    countries = _stream(_Countries.objects, "activity_id", ("country_id",), sub)
+    covers = _stream(_Covers.objects, "activity_id", ("authorization_id",), sub)
+    equipment = _stream(
+        ActivityEquipment.objects.exclude(status=Status.WITHDRAWN), "activity_id", ("category", "name", "quantity"), sub
+    )
+    for row in acts:
+        aid = row[0]
+        cs = countries.take(aid)
+        yield ActivityFacts(
+            id=aid,
+            kind=row[1],
+            host=row[2],
+            countries=frozenset(c[0] for c in cs),
+            provider=row[3],
+            start=row[4],
+            start_precision=row[5],
+            end=row[6],
+            end_precision=row[7],
+            place=row[8],
+            department=row[9],
+            place_precision=row[10],
+            personnel_low=row[11],
+            personnel_best=row[12],
+            personnel_high=row[13],
+            equipment=tuple(Item(*e) for e in equipment.take(aid)),
+            linked=tuple(sorted(c[0] for c in covers.take(aid))),
+        )
+
+
+def _bytewise(field: str) -> Any:
+    """Order by code point, as Python compares strings (PostgreSQL's default collation may not)."""
+    return Collate(field, "C") if connection.vendor == "postgresql" else field
+
+
+class _stream:
+    """Rows of a table ordered by ``key``, taken one key at a time in increasing order."""
+
+    def __init__(self, manager: Any, key: str, fields: tuple[str, ...], sub: Any) -> None:
+        qs = manager.all() if sub is None else manager.filter(**{f"{key}__in": sub})
+        self.rows = qs.order_by(_bytewise(key)).values_list(key, *fields).iterator(chunk_size=CHUNK)
+        self.head: tuple[Any, ...] | None = next(self.rows, None)
+
+    def take(self, key: str) -> list[tuple[Any, ...]]:
+        out = []
+        while self.head is not None and self.head[0] <= key:
+            if self.head[0] == key:
+                out.append(self.head[1:])
+            self.head = next(self.rows, None)
+        return out
+
+
+# -- running ---------------------------------------------------------------------------------------------------
+
+
+def run(acts: Iterable[ActivityFacts], auths: dict[str, AuthorizationFacts]) -> Iterator[rules.Finding]:
+    """The findings of every activity in which foreign personnel entered or acted in its host country."""
+    index = AuthorizationIndex(auths.values())
+    fws = frameworks()
+    tables = place_tables()
+    empty = PlaceTable()
+    for a in acts:
+        if a.host is None or not a.foreign():
+            continue  # not foreign presence (host personnel abroad, or place unknown): nothing to authorize
+        cands = [auths[i] for i in a.linked if i in auths] if a.linked else index.candidates(a)
+        yield from rules.check(a, cands, fws.get(a.host), tables.get(a.host, empty))
+
+
+def _store(findings: Iterable[rules.Finding]) -> int:
+    n = 0
+    batch: list[Finding] = []
+    for f in findings:
+        batch.append(
+            Finding(
+                activity_id=f.activity_id,
+                authorization_id=f.authorization_id,
+                rule=f.rule,
+                severity=f.severity,
+                explanation_es=f.explanation_es,
+                explanation_en=f.explanation_en,
+                evidence=f.evidence,
+            )
+        )
+        if len(batch) >= 5000:
+            n += _flush(batch)
+    return n + _flush(batch)
+
+
+def _flush(batch: list[Finding]) -> int:
+    _add_citations(batch)
+    Finding.objects.bulk_create(batch)
+    n = len(batch)
+    batch.clear()
+    return n
+
+
+def _add_citations(batch: list[Finding]) -> None:
+    """The record-level and field citations of the records each finding used (read for these findings only)."""
+    wanted = {(t, i) for f in batch for t, i in f.evidence.get("records", [])}
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for t, i in wanted:
+        by_type[t].append(i)
+    types = {"activities": Activity, "authorizations": Authorization}
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for t, ids in by_type.items():
+        ct = ContentType.objects.get_for_model(types[t])
+        for chunk in _chunks(sorted(ids), 5000):
+            rows = Citation.objects.filter(content_type=ct, object_id__in=chunk).order_by("pk")
+            for oid, pk in rows.values_list("object_id", "pk"):
+                found[(t, oid)].append(pk)
+    for f in batch:
+        f.evidence["citations"] = [pk for t, i in f.evidence.get("records", []) for pk in found.get((t, i), [])]
+
+
+def recompute_all() -> int:
+    """Replace every finding; the number stored."""
+    with transaction.atomic():
+        auths = load_authorizations(Authorization.objects.all())
+        Finding.objects.all().delete()
+        return _store(run(iter_activities(Activity.objects.all()), auths))
+
+
+def recompute_activities(ids: Iterable[str]) -> int:
+    """Replace the findings of these activities only (the authorizations that could cover them are read)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        acts = list(iter_activities(Activity.objects.filter(pk__in=ids)))
+        auths = load_authorizations(_authorizations_for(acts))
+        Finding.objects.filter(activity_id__in=ids).delete()
+        return _store(run(acts, auths))
+
+
+def _authorizations_for(acts: list[ActivityFacts]) -> models.QuerySet[Authorization]:
+    """Authorizations that may cover any of ``acts``: linked, or of their hosts with a window near their dates."""
+    linked = {i for a in acts for i in a.linked}
+    spans = [s for a in acts if (s := activity_span(a))]
+    cond = Q(pk__in=linked)
+    if spans:
+        lo = min(s.start_lo for s in spans) - timedelta(days=366)
+        hi = max(s.end_hi for s in spans)
+        near = (Q(window_start__isnull=True) | Q(window_start__lte=hi)) & (
+            Q(window_end__isnull=True) | Q(window_end__gte=lo)
+        )
+        cond |= Q(host_country_id__in={a.host for a in acts}) & near
+    return Authorization.objects.filter(cond)
+
+
+def activities_near(auth: Authorization) -> set[str]:
+    """Activities an authorization covers or could cover (linked, or same host with dates near its window)."""
+    ids = set(_Covers.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
+    ids |= set(Finding.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
+    if auth.window_start is None and auth.window_end is None:
+        return ids
+    qs = Activity.objects.filter(host_country_id=auth.host_country_id)
+    if auth.window_end is not None:
+        qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=auth.window_end + timedelta(days=366)))
+    if auth.window_start is not None:
+        qs = qs.filter(
+            Q(end_date__gte=auth.window_start - timedelta(days=366))
+            | Q(end_date__isnull=True, start_date__gte=auth.window_start - timedelta(days=366))
+        )
+    return ids | set(qs.values_list("id", flat=True))
+
+
+def recompute_for(record: models.Model) -> int:
+    """Recompute what depends on one changed activity, authorization or one of their child rows."""
+    if isinstance(record, Activity):
+        return recompute_activities([str(record.pk)])
+    if isinstance(record, ActivityEquipment):
+        return recompute_activities([str(record.activity_id)])
+    if isinstance(record, Authorization):
+        return recompute_activities(activities_near(record))
+    parent = getattr(record, "authorization", None)
+    if isinstance(parent, Authorization):
+        return recompute_activities(activities_near(parent))
+    return 0
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
