@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import AlternativeValue, Citation, Revision
 from veeduria.evidence.revisions import CHILD_RELATIONS
-from veeduria.portal import display, readable
+from veeduria.portal import display, findings, readable
 from veeduria.portal.display import Value
 from veeduria.records import merge
 from veeduria.records.models import Activity, Authorization
@@ -92,6 +92,8 @@ class Detail:
     #: on an activity: the limits of the authorizations covering it; on an authorization: participation
     limits: list[Limit] = field(default_factory=list)
     participation: list[Limit] = field(default_factory=list)
+    #: an activity's legal basis and findings, an authorization's coverage (``portal.findings``)
+    oversight: Any = None
 
     @property
     def empty_rows(self) -> list[Row]:
@@ -294,6 +296,7 @@ def build(obj: Any, rt: RecordType) -> Detail:
         history=history,
         limits=limits,
         participation=participation,
+        oversight=findings.for_record(obj),
     )
 
 

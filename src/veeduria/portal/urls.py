@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from veeduria.portal import method, views
+from veeduria.portal import answer_views, findings, method, views
 from veeduria.records.registry import RECORD_TYPES, RecordType
 
 app_name = "portal"
@@ -36,6 +36,13 @@ urlpatterns: list[URLPattern] = [
     path(_route("metodo/fiabilidad", "method/reliability", ""), method.reliability, name="reliability"),
     path(_route("fuentes", "sources", ""), views.source_list, name="source-list"),
     path(_route("fuentes", "sources", "<slug:pk>/"), views.source_detail, name="source-detail"),
+    path(_route("respuestas/bases", "answers/bases", ""), answer_views.bases_default, name="answer-bases-default"),
+    path(
+        _route("respuestas/bases", "answers/bases", "<str:host>/<str:foreign>/"),
+        answer_views.bases_answer,
+        name="answer-bases",
+    ),
+    path(_route("hallazgos", "findings", ""), findings.findings_page, name="findings"),
 ]
 for _rt in RECORD_TYPES:
     urlpatterns += _record_patterns(_rt)

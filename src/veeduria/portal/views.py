@@ -38,7 +38,30 @@ def home(request: HttpRequest) -> HttpResponse:
     activities_url = display.list_url(BY_KEY["activities"])
     places = [(key, n, f"{activities_url}?where={key}") for key, n in presence.counts(host).items()]
     context = {"counts": counts, "latest": latest, "places": places, "host_name": country.title if country else host}
+    context.update(_home_answers())
     return render(request, "portal/home.html", context)
+
+
+def _home_answers() -> dict[str, Any]:
+    """What the home page leads with: the bases question for the default pair and the open findings."""
+    from veeduria.oversight.models import Severity
+    from veeduria.oversight.queries import SEVERITIES, counts, list_findings
+    from veeduria.portal import answer_views, answers, findings
+
+    pair = answers.default_pair()
+    by_severity = counts(list_findings())
+    findings_href = reverse("portal:findings")
+    latest = list_findings().annotate(_rank=findings.severity_order()).order_by("_rank", "-computed_at", "pk")[:3]
+    return {
+        "answer": answer_views.summary(*pair) if pair else None,
+        "finding_counts": [
+            (s, Severity(s).label, by_severity.get(f"severity:{s}", 0), f"{findings_href}?severity={s}")
+            for s in SEVERITIES
+        ],
+        "finding_total": by_severity["total"],
+        "finding_rows": findings.rows(latest),
+        "findings_href": findings_href,
+    }
 
 
 def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
