@@ -85,6 +85,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     for name, report in import_bundled(progress=None):
         print(f"{name}: {report.summary()}")
     _apply_merges(folder)
+    from veeduria.oversight.engine import recompute_all
+
+    print(_("hallazgos: %(n)d") % {"n": recompute_all()})
     return 0
 
 
@@ -242,6 +245,31 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_oversight(args: argparse.Namespace) -> int:
+    """List the compliance findings of one severity, or recompute them all."""
+    from veeduria.oversight import output
+    from veeduria.oversight.engine import recompute_all
+    from veeduria.oversight.queries import list_findings
+
+    if args.action == "recompute":
+        print(_("hallazgos: %(n)d") % {"n": recompute_all()})
+        return 0
+    data = output.rows(list_findings(severity=args.severity))
+    if args.format == "json":
+        print(output.to_json(data))
+    elif args.format == "csv":
+        sys.stdout.write(output.to_csv(data))
+    elif data:
+        print(output.to_text(data, settings_language()))
+    return 1 if data else 0
+
+
+def settings_language() -> str:
+    from django.conf import settings
+
+    return str(settings.CLI_LANGUAGE)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the portal with gunicorn (a production-grade WSGI server)."""
     from gunicorn.app.base import BaseApplication
@@ -329,6 +357,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("survivor_id", help="the id that stays")
     p.add_argument("--reason", required=True, help="the evidence that both describe the same thing")
     p.add_argument("--author", default="cli", help="name recorded in the revision")
+
+    p = add("oversight", cmd_oversight, "compliance findings (exit 1 when findings of the severity exist)")
+    p.add_argument("action", nargs="?", choices=("recompute",), help="recompute: replace every finding")
+    p.add_argument("--severity", choices=("violation", "undetermined", "notice"), default="violation")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format (default text)")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -231,8 +232,9 @@ def run(acts: Iterable[ActivityFacts], auths: dict[str, AuthorizationFacts]) -> 
     fws = frameworks()
     tables = place_tables()
     empty = PlaceTable()
+    hosts = set(fws) | {settings.HOST_COUNTRY.lower()}
     for a in acts:
-        if a.host is None or not a.foreign():
+        if a.host not in hosts or not a.foreign():
             continue  # not foreign presence (host personnel abroad, or place unknown): nothing to authorize
         cands = [auths[i] for i in a.linked if i in auths] if a.linked else index.candidates(a)
         yield from rules.check(a, cands, fws.get(a.host), tables.get(a.host, empty))

@@ -233,7 +233,7 @@ def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> li
     }
     if span is None:
         return [_f(a, auth, OUTSIDE_WINDOW, UNDETERMINED, "dates_unknown", **vals)]
-    if (we is not None and span.start_hi > we[1]) or (ws is not None and span.end_lo < ws[0]):
+    if (ws is not None and span.start_hi < ws[0]) or (we is not None and span.end_lo > we[1]):
         return [_f(a, auth, OUTSIDE_WINDOW, VIOLATION, "outside_window", **vals)]
     if periods:
         certain = (span.start_hi, span.end_lo) if span.start_hi <= span.end_lo else None

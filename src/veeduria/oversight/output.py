@@ -1,0 +1,56 @@
+"""The findings as rows, CSV (spreadsheet-safe) and JSON: one table for the CLI and the portal downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from veeduria.oversight.models import Finding
+
+COLUMNS = (
+    "severity", "rule", "activity", "authorization", "explanation_es", "explanation_en", "citations", "computed_at",
+)  # fmt: skip
+
+
+def rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    return [
+        {
+            "severity": f.severity,
+            "rule": f.rule,
+            "activity": f.activity_id,
+            "authorization": f.authorization_id or "",
+            "explanation_es": f.explanation_es,
+            "explanation_en": f.explanation_en,
+            "citations": " ".join(str(c) for c in f.evidence.get("citations", [])),
+            "computed_at": f.computed_at.isoformat() if f.computed_at else "",
+        }
+        for f in findings
+    ]
+
+
+def _safe(value: Any) -> Any:
+    """A cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(data: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in data:
+        writer.writerow({k: _safe(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_json(data: list[dict[str, Any]]) -> str:
+    return json.dumps({"count": len(data), "findings": data}, ensure_ascii=False, indent=1)
+
+
+def to_text(data: list[dict[str, Any]], lang: str = "es") -> str:
+    key = "explanation_en" if lang.startswith("en") else "explanation_es"
+    return "\n".join(f"[{r['severity']}] {r['rule']} {r['activity']} {r['authorization']}: {r[key]}" for r in data)

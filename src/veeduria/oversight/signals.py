@@ -1,0 +1,105 @@
+"""Findings follow the records: a change to an activity, an authorization or one of their child rows or links
+recomputes what depends on it once, when the transaction commits (a dataset load in one transaction recomputes
+once at its end). ``suspended()`` turns this off for bulk work that recomputes everything afterwards."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from veeduria.oversight.models import ActivityEquipment
+from veeduria.records.models import (
+    Activity,
+    Authorization,
+    AuthorizedItem,
+    AuthorizedPeriod,
+    AuthorizedPersonnel,
+    AuthorizedPlace,
+)
+
+_state = threading.local()
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No recomputation on changes inside the block (call ``engine.recompute_all`` after it)."""
+    _state.depth = getattr(_state, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+
+
+def _pending() -> dict[str, set[str]]:
+    if getattr(_state, "pending", None) is None:
+        _state.pending = {"activities": set(), "authorizations": set()}
+        transaction.on_commit(_flush)
+    return _state.pending  # type: ignore[no-any-return]
+
+
+def _flush() -> None:
+    from veeduria.oversight import engine
+
+    pending, _state.pending = _state.pending, None
+    ids = set(pending["activities"])
+    for auth in Authorization.objects.filter(pk__in=pending["authorizations"]):
+        ids |= engine.activities_near(auth)
+    engine.recompute_activities(ids)
+
+
+def _note(kind: str, pk: Any) -> None:
+    if getattr(_state, "depth", 0) == 0 and pk is not None:
+        _pending()[kind].add(str(pk))
+
+
+def _on_activity(sender: Any, instance: Any, **kw: Any) -> None:
+    _note("activities", instance.activity_id if isinstance(instance, ActivityEquipment) else instance.pk)
+
+
+def _on_authorization(sender: Any, instance: Any, **kw: Any) -> None:
+    if isinstance(instance, Authorization):
+        _note("authorizations", instance.pk)
+    else:
+        _note("authorizations", instance.authorization_id)
+
+
+def _before_delete(sender: Any, instance: Authorization, **kw: Any) -> None:
+    """An authorization about to go: the activities it covered or could cover are recomputed without it."""
+    if getattr(_state, "depth", 0) == 0:
+        from veeduria.oversight.engine import activities_near
+
+        _pending()["activities"].update(activities_near(instance))
+
+
+def _on_links(sender: Any, instance: Any, action: str, pk_set: Any = None, **kw: Any) -> None:
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    if isinstance(instance, Activity):
+        _note("activities", instance.pk)
+        if sender is Authorization.activities.through:
+            for pk in pk_set or ():
+                _note("authorizations", pk)
+    elif isinstance(instance, Authorization):
+        _note("authorizations", instance.pk)
+        if sender is Authorization.activities.through:
+            for pk in pk_set or ():
+                _note("activities", pk)
+
+
+def connect() -> None:
+    for model in (Activity, ActivityEquipment):
+        post_save.connect(_on_activity, sender=model, dispatch_uid=f"oversight-{model.__name__}-save")
+    post_delete.connect(_on_activity, sender=ActivityEquipment, dispatch_uid="oversight-equipment-delete")
+    pre_delete.connect(_before_delete, sender=Authorization, dispatch_uid="oversight-authorization-pre-delete")
+    children: tuple[Any, ...] = (Authorization, AuthorizedPersonnel, AuthorizedItem, AuthorizedPlace, AuthorizedPeriod)
+    for child in children:
+        post_save.connect(_on_authorization, sender=child, dispatch_uid=f"oversight-{child.__name__}-save")
+        post_delete.connect(_on_authorization, sender=child, dispatch_uid=f"oversight-{child.__name__}-delete")
+    links = (Authorization.activities.through, Authorization.foreign_countries.through, Activity.countries.through)
+    for through in links:
+        m2m_changed.connect(_on_links, sender=through, dispatch_uid=f"oversight-{through.__name__}")
