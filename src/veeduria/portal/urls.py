@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from veeduria.portal import answer_views, findings, method, views
+from veeduria.portal import answer_views, findings, method, method_bases, views
 from veeduria.records.registry import RECORD_TYPES, RecordType
 
 app_name = "portal"
@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path(_route("cifras", "figures", ""), views.figures, name="figures"),
     path(_route("metodo/fiabilidad", "method/reliability", ""), method.reliability, name="reliability"),
+    path(_route("metodo/bases", "method/bases", ""), method_bases.method, name="method-bases"),
     path(_route("fuentes", "sources", ""), views.source_list, name="source-list"),
     path(_route("fuentes", "sources", "<slug:pk>/"), views.source_detail, name="source-detail"),
     path(_route("respuestas/bases", "answers/bases", ""), answer_views.bases_default, name="answer-bases-default"),

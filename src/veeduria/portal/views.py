@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Source, SourceKind
-from veeduria.portal import display, labels
+from veeduria.portal import display, labels, method_bases
 from veeduria.portal.detail import build
 from veeduria.portal.labels import SERVICE
 from veeduria.records import presence, queries, summaries
@@ -173,6 +173,8 @@ def record_detail(request: HttpRequest, key: str, pk: str) -> HttpResponse:
         "withdrawn": display.is_withdrawn(obj),
         "list_href": display.list_url(rt),
     }
+    if rt.key == "facilities":  # "is it a foreign base?" (veeduria.oversight.bases)
+        context["base_section"] = method_bases.facility_section(obj)
     return render(request, "portal/record_detail.html", context)
 
 
