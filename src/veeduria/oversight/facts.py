@@ -228,5 +228,5 @@ _SPLIT = re.compile(r",|;|/|\by\b|\be\b|\band\b")
 def place_parts(place: str, table: PlaceTable) -> list[str]:
     """An activity's place text as canonical names: parentheses dropped, split on commas and "y"/"and"."""
     text = re.sub(r"\([^)]*\)", " ", place)
-    parts = [normalize(p) for p in _SPLIT.split(normalize(text))]
+    parts = [normalize(p) for p in _SPLIT.split(text.lower())]
     return [table.aliases.get(p, p) for p in parts if p]

@@ -38,7 +38,8 @@ def suspended() -> Iterator[None]:
 def _pending() -> dict[str, set[str]]:
     if getattr(_state, "pending", None) is None:
         _state.pending = {"activities": set(), "authorizations": set()}
-        transaction.on_commit(_flush)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(_flush)
     return _state.pending  # type: ignore[no-any-return]
 
 
@@ -55,6 +56,8 @@ def _flush() -> None:
 def _note(kind: str, pk: Any) -> None:
     if getattr(_state, "depth", 0) == 0 and pk is not None:
         _pending()[kind].add(str(pk))
+        if not transaction.get_connection().in_atomic_block:
+            _flush()  # autocommit: at once
 
 
 def _on_activity(sender: Any, instance: Any, **kw: Any) -> None:
@@ -74,6 +77,8 @@ def _before_delete(sender: Any, instance: Authorization, **kw: Any) -> None:
         from veeduria.oversight.engine import activities_near
 
         _pending()["activities"].update(activities_near(instance))
+        if not transaction.get_connection().in_atomic_block:
+            _flush()
 
 
 def _on_links(sender: Any, instance: Any, action: str, pk_set: Any = None, **kw: Any) -> None:
