@@ -26,6 +26,7 @@ FW = LegalFramework(
     ),
     instruments={"rl": "legislative", "rm": "ministerial"},
     unarmed_only={"rm": ("ley-27856-art-5",)},
+    registers={"legislative": (date(1993, 1, 1), date(2024, 12, 31))},
 )
 PLACES = PlaceTable(
     aliases={"provincia constitucional del callao": "callao"}, departments=frozenset({"lima", "arequipa", "callao"})
@@ -63,6 +64,16 @@ def test_compliant_activity_has_no_finding() -> None:
 def test_no_authorization_is_a_violation_and_dates_unknown_undetermined() -> None:
     assert check(act()) == [("no_authorization", "violation")]
     assert check(act(start=None, end=None)) == [("no_authorization", "undetermined")]
+
+
+def test_no_authorization_outside_a_complete_register_is_undetermined() -> None:
+    """Finding no authorization proves nothing where the database does not hold every instrument of the level."""
+    later = act(start=date(2025, 3, 1), end=date(2025, 3, 5))  # after the register's last day
+    assert check(later) == [("no_authorization", "undetermined")]
+    course = act(kind="training")  # needs a ministerial resolution: no register of those
+    found = rules.check(course, [], FW, PLACES)
+    assert [(f.rule, f.severity) for f in found] == [("no_authorization", "undetermined")]
+    assert "no prueba" in found[0].explanation_es and "does not prove" in found[0].explanation_en
 
 
 def test_outside_window_day_precision_is_violation() -> None:

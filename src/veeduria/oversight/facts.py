@@ -121,6 +121,14 @@ class LegalFramework:
     unarmed_only: dict[str, tuple[str, ...]] = field(default_factory=dict)
     in_force_from: date | None = None
     norms: tuple[str, ...] = ()
+    #: level → (first, last day) in which the database holds every instrument of that level (a complete register);
+    #: outside it, finding no authorization says only that none is recorded
+    registers: dict[str, tuple[date, date]] = field(default_factory=dict)
+
+    def register_covers(self, level: str, start: date, end: date) -> bool:
+        """Whether every authorization of ``level`` for the days ``start``..``end`` would be in the database."""
+        covered = self.registers.get(level)
+        return covered is not None and covered[0] <= start and end <= covered[1]
 
     def required(self, kind: str, armed: bool) -> EntryRule | None:
         for rule in self.entries:

@@ -42,6 +42,10 @@ def parse_framework(data: dict[str, Any]) -> LegalFramework:
         unarmed_only={str(k): tuple(v or ()) for k, v in (data.get("unarmed_only") or {}).items()},
         in_force_from=date.fromisoformat(str(since)) if since else None,
         norms=tuple(data.get("norms") or ()),
+        registers={
+            str(level): (date.fromisoformat(str(r["from"])), date.fromisoformat(str(r["to"])))
+            for level, r in (data.get("registers") or {}).items()
+        },
     )
 
 

@@ -128,6 +128,20 @@ def check(
             return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_auth_dates_unknown", foreign=a.foreign())]
         if entry is None:
             return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_auth_rule_unknown", kind=a.kind)]
+        if not framework.register_covers(entry.requires, span.start_lo, span.end_hi):
+            # the database does not hold every instrument of that level for these dates: absence is not proof
+            return [
+                _f(
+                    a,
+                    None,
+                    NO_AUTHORIZATION,
+                    UNDETERMINED,
+                    "no_auth_unregistered",
+                    foreign=a.foreign(),
+                    requires=entry.requires,
+                    basis=entry.basis,
+                )
+            ]
         return [
             _f(
                 a,

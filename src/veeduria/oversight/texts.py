@@ -47,6 +47,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The database holds no entry authorization covering «{act}» (countries: {foreign}; dates as recorded), "
         "although the legal framework requires {requires_en}.",
     ),
+    "no_auth_unregistered": (
+        "No hay en la base de datos ninguna autorización de ingreso que cubra «{act}» (países: {foreign}; "
+        "fechas según el registro). El marco legal exige {requires_es}, pero la base de datos no reúne todos los "
+        "instrumentos de ese nivel para esas fechas: la falta de registro no prueba que no exista.",
+        "The database holds no entry authorization covering «{act}» (countries: {foreign}; dates as recorded). "
+        "The legal framework requires {requires_en}, but the database does not hold every instrument of that level "
+        "for those dates: no record does not prove there was none.",
+    ),
     "armed_ministerial": (
         "«{auth}» es un instrumento ({instrument}) que solo puede autorizar el ingreso sin armas de guerra, pero "
         "{why_es}.",
