@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from veeduria.evidence.models import Citation, Record, Revision, Source
+from veeduria.evidence.models import Citation, MergedRecord, Record, Revision, Source
 from veeduria.evidence.precedence import CURATED, IMPORTED, Claim
 from veeduria.evidence.revisions import plain, record_change
 from veeduria.evidence.writes import (
@@ -463,6 +463,9 @@ class Writer:
         meta = model._meta
         self.names = {f.attname: f.name for f in meta.concrete_fields}
         self.field_by_attname = {f.attname: f for f in meta.concrete_fields}
+        self.index = {name: i for i, name in enumerate(self.attnames)}
+        #: ids of this type merged into another record (a short list, read once)
+        self.merged_ids = set(MergedRecord.objects.filter(content_type=self.ct).values_list("old_id", flat=True))
         self._insert = inserter(model)
         self._insert_citation = inserter(Citation, with_pk=False)
         self._insert_revision = inserter(Revision, with_pk=False)
@@ -521,17 +524,26 @@ class Writer:
                 self.fresh = False
         # a record merged into another is written to the survivor, which another source wrote: its values are
         # decided like any other source's, after the chunk (the survivor may be in the chunk too)
-        merged = resolve_merged(self.model, ids)
+        hit = [pk for pk in ids if pk in self.merged_ids]
+        merged = resolve_merged(self.model, hit) if hit else {}
         later = {merged[pk]: pending.pop(pk) for pk in merged}
         for group in (pending, later):
             if group:
                 self._apply(group, list(group), self._existing(list(group)))
 
-    def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _existing(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored values of those of ``ids`` that exist, in the order of ``fields``."""
         return {
-            row[0]: dict(zip(self.attnames, row[1:], strict=True))
-            for row in self.model._default_manager.filter(pk__in=ids).values_list("pk", *self.attnames)
+            row[0]: row[1:] for row in self.model._default_manager.filter(pk__in=ids).values_list("pk", *self.attnames)
         }
+
+    def _differs(self, values: dict[str, Any] | tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
+        """Whether a queued record states a value other than the stored one (a quick check first)."""
+        if type(values) is tuple:
+            return values != stored and any(not _same(a, b) for a, b in zip(stored, values, strict=True))
+        assert isinstance(values, dict)
+        index = self.index
+        return any(not _same(stored[index[k]], v) for k, v in values.items())
 
     def _templates(self) -> tuple[_Template, _Template, _Template]:
         """Rows of the three INSERTs of a created record (record, citation, create revision) from tuples."""
@@ -561,27 +573,34 @@ class Writer:
         return self._tpl
 
     def _provenance(self, ex_ids: list[str]) -> dict[str, tuple[Provenance, tuple[str, str]]]:
-        """Who stated each field of the existing records (see :func:`writes.provenance_from_revisions`)."""
+        """Who stated each field of the existing records (see :func:`writes.provenance_from_revisions`): the
+        creator from the create revisions, then the fields later revisions changed (rare: read only for those)."""
+        ctx = self.ctx
         rows: dict[str, list[tuple[str, Any, str]]] = {}
-        for oid, action, changes, source, author, reason in (
-            Revision.objects.filter(content_type=self.ct, object_id__in=ex_ids)
-            .order_by("created_at", "pk")
-            .values_list("object_id", "action", "changes", "source", "author", "reason")
+        revisions = Revision.objects.filter(content_type=self.ct, object_id__in=ex_ids)
+        for oid, source, author, reason in revisions.filter(action=Revision.Action.CREATE).values_list(
+            "object_id", "source", "author", "reason"
         ):
-            if not source and author == self.ctx.revision_author and reason == self.ctx.reason:
-                source = self.ctx.source_id  # written before revisions named their source
+            if not source and author == ctx.revision_author and reason == ctx.reason:
+                source = ctx.source_id  # written before revisions named their source
+            rows[oid] = [(Revision.Action.CREATE, None, source)]
+        later = revisions.exclude(action=Revision.Action.CREATE).order_by("created_at", "pk")
+        for oid, action, changes, source in later.values_list("object_id", "action", "changes", "source"):
             rows.setdefault(oid, []).append((action, changes, source))
         return {oid: provenance_from_revisions(r) for oid, r in rows.items()}
 
-    def _apply(self, pending: dict[str, Pending], ids: list[str], existing: dict[str, dict[str, Any]]) -> None:
+    def _apply(self, pending: dict[str, Pending], ids: list[str], existing: dict[str, tuple[Any, ...]]) -> None:
         ctx, ct = self.ctx, self.ct
         now = ctx.now
         known: dict[str, tuple[Provenance, tuple[str, str]]] = {}
         deferred: set[str] = set()
         citations: dict[str, tuple[int, str, str]] = {}
+        #: existing records whose queued values differ from the stored ones (only those need deciding)
+        differ = {pk for pk, stored in existing.items() if self._differs(pending[pk][0], stored)}
         if existing:
             ex_ids = list(existing)
-            known = self._provenance(ex_ids)
+            deciding = sorted(differ | {pk for pk in ex_ids if pending[pk][3]})
+            known = self._provenance(deciding) if deciding else {}
             if self.defer_to:
                 deferred = set(
                     Citation.objects.filter(
@@ -610,8 +629,8 @@ class Writer:
         # in id order: neighbouring index pages are written together (ids are hashes, random otherwise)
         for pk in sorted(pending):
             values, locator, note, m2m = pending[pk]
-            old = existing.get(pk)
-            if old is None:
+            stored = existing.get(pk)
+            if stored is None:
                 if type(values) is tuple:
                     created.append((*values, pk))
                 else:
@@ -623,7 +642,11 @@ class Writer:
                 new_citations.append((pk, locator, note))
                 created_ids.append((pk,))
                 continue
-            given = values if isinstance(values, dict) else dict(zip(self.attnames, values, strict=True))
+            old = dict(zip(self.attnames, stored, strict=True))
+            if pk not in differ:
+                given: dict[str, Any] = {}
+            else:
+                given = values if isinstance(values, dict) else dict(zip(self.attnames, values, strict=True))
             fields_by, creator = known.get(pk, ({}, (CURATED, "")))
             if pk in deferred:
                 creator = (CURATED, "")  # a source this format defers to wrote it: never ours to restate
