@@ -183,6 +183,22 @@ def _load(facilities: list[Facility], host: str, foreign: str | None) -> list[Fa
         f_uses = [u for u in uses if u.facility_id == fac.pk]
         f_obs = [o for o in observations if o.facility_id == fac.pk]
         obs_sources = {c.source_id for o in f_obs if o.criterion == "foreign_funding" for c in cites_obs.get(o.pk, ())}
+        # an observation names no country: it concerns the facility's foreign country (see default_foreign)
+        votes: dict[str, int] = defaultdict(int)
+        for u in f_uses:
+            votes[isos.get(u.user_country_id, "")] += 2
+        if any(x.facility_id == fac.pk for x in listings):
+            votes[INVENTORY_STATE] += 1
+        for c in classifications:
+            state = _scheme_state(c.scheme) if c.facility_id == fac.pk else None
+            if state:
+                votes[state] += 1
+        for fund in funding_rows:
+            if cite_funding_src.get(fund.pk) in obs_sources:
+                for pk in (fund.payer_id, fund.payee_id):
+                    votes[isos.get(pk, "")] += 1
+        if _subject(votes, isos.get(fac.country_id, host)) != foreign:
+            f_obs, obs_sources = [], set()
         f_agreements = {u.agreement_id for u in f_uses if u.agreement_id and isos.get(u.user_country_id) == foreign}
         owner, operator = fac.owner, fac.operator
         result.append(
@@ -267,13 +283,23 @@ def _load(facilities: list[Facility], host: str, foreign: str | None) -> list[Fa
     return result
 
 
+def _subject(votes: dict[str, int], host: str) -> str | None:
+    """The foreign country with the most evidence at a facility (ties by code), or ``None``."""
+    votes = {iso: n for iso, n in votes.items() if iso and iso != host}
+    if not votes:
+        return None
+    return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
 def _facilities() -> Any:
     return _published(Facility).select_related("owner", "operator", "country")
 
 
 def default_foreign(facility: Facility) -> str | None:
     """The foreign country an assessment of ``facility`` is about when none is given: the country with the most
-    evidence at it (uses, then the state of its inventory listings and classifications); ties by code."""
+    evidence at it (its uses count twice; the state of its inventory listings and external classifications, and
+    the parties of funding its observations cite, once); ties by code. Editors' observations, which name no
+    country, concern this country."""
     host = facility.country.iso3
     votes: dict[str, int] = defaultdict(int)
     for iso in _published(FacilityUse).filter(facility=facility).values_list("user_country__iso3", flat=True):
@@ -284,10 +310,19 @@ def default_foreign(facility: Facility) -> str | None:
         state = _scheme_state(scheme)
         if state:
             votes[state] += 1
-    votes.pop(host, None)
-    if not votes:
-        return None
-    return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    obs = _published(FacilityObservation).filter(facility=facility, criterion="foreign_funding")
+    sources = Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(FacilityObservation), object_id__in=obs.values("pk")
+    ).values("source_id")
+    cited = (
+        Citation.objects.filter(content_type=ContentType.objects.get_for_model(Funding), source_id__in=sources)
+        .exclude(source__kind__in=[SourceKind.DATASET, SourceKind.REPOSITORY])
+        .values("object_id")
+    )
+    for payer, payee in _published(Funding).filter(pk__in=cited).values_list("payer__iso3", "payee__iso3"):
+        votes[payer] += 1
+        votes[payee] += 1
+    return _subject(votes, host)
 
 
 def assess(facility_id: str, *, foreign: str | None = None) -> Assessment:
@@ -334,8 +369,17 @@ def assessments_for(host_iso3: str, foreign_iso3: str) -> list[Assessment]:
     presence or classification, ordered by category (rule order), then name. :func:`counts` summarises them."""
     host, foreign = host_iso3.upper(), foreign_iso3.upper()
     facilities = facilities_with_evidence(host, foreign)
-    out = [assess_facts(f) for f in _load(facilities, host, foreign)]
+    out = [assess_facts(f) for f in _load(facilities, host, foreign) if _has_evidence(f)]
     return sorted(out, key=lambda a: (a.rule_index, a.name_es))
+
+
+def _has_evidence(facts: FacilityFacts) -> bool:
+    """Whether any loaded fact concerns the foreign country (an observation only when it is the facility's)."""
+    foreign_uses = any(u.user_country == facts.foreign for u in facts.uses)
+    classified = any(_scheme_state(c.scheme) == facts.foreign for c in facts.classifications)
+    return bool(
+        foreign_uses or facts.observations or facts.listings or classified or facts.authorizations or facts.activities
+    )
 
 
 def counts(assessments: list[Assessment]) -> dict[str, int]:

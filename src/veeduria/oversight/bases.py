@@ -359,8 +359,14 @@ def _span_days(use: UseFact) -> int | None:
     """Days the use certainly lasted (start at the end of its precision, end at its beginning)."""
     if use.start is None or use.end is None:
         return None
-    start = _latest(use.start, use.start_precision)
-    return (use.end - start).days
+    return (use.end - _latest(use.start, use.start_precision)).days
+
+
+def _max_span_days(use: UseFact) -> int | None:
+    """Days the use may have lasted at most (start at the beginning of its precision, end at its end)."""
+    if use.start is None or use.end is None:
+        return None
+    return (_latest(use.end, use.end_precision) - use.start).days
 
 
 def _latest(value: date, precision: str) -> date:
@@ -408,7 +414,7 @@ def _permanence(facts: FacilityFacts) -> Criterion:
     confirmed = [u for u in _foreign_uses(facts) if u.confirmed]
     evidence = tuple(_use_evidence(u) for u in confirmed)
     long = [u for u in confirmed if (_span_days(u) or 0) >= STANDING_DAYS]
-    short = [u for u in confirmed if _span_days(u) is not None and (_span_days(u) or 0) < STANDING_DAYS]
+    short = [u for u in confirmed if _max_span_days(u) is not None and (_max_span_days(u) or 0) < STANDING_DAYS]
     if long:
         es = "; ".join(_period(u, "es") for u in long)
         en = "; ".join(_period(u, "en") for u in long)
@@ -453,20 +459,25 @@ def _personnel(facts: FacilityFacts) -> Criterion:
     evidence: tuple[Evidence, ...] = ()
     es = "Ningún registro da una cifra de personal extranjero en esta instalación."
     en = "No record gives a figure of foreign personnel at this facility."
+    note_es = note_en = ""
     count = facts.country_count
     if count is not None:
         when_es = describe_date(date(count.year, count.month or 1, 1), "month" if count.month else "year", "es")
         when_en = describe_date(date(count.year, count.month or 1, 1), "month" if count.month else "year", "en")
-        evidence = (Evidence("personnel_counts", count.id, str(count.count), count.citations),)
-        es += (
+        label = f"DMDC {count.year}{f'-{count.month:02d}' if count.month else ''}: {count.count}"
+        evidence = (Evidence("personnel_counts", count.id, label, count.citations),)
+        note_es = (
             f" Los conteos DMDC son del país entero ({count.count} en servicio activo, {when_es}) y no dicen dónde"
             " sirven: no responden este criterio."
         )
-        en += (
+        note_en = (
             f" DMDC counts are for the whole country ({count.count} on active duty, {when_en}) and do not say where"
             " they serve: they do not answer this criterion."
         )
-    return _combine("personnel", facts, (UNKNOWN, evidence, es, en))
+    result = _combine("personnel", facts, (UNKNOWN, evidence, es + note_es, en + note_en))
+    if note_es and note_es not in result.reasoning_es:
+        result = replace(result, reasoning_es=result.reasoning_es + note_es, reasoning_en=result.reasoning_en + note_en)
+    return result
 
 
 def _foreign_funding(facts: FacilityFacts) -> Criterion:
