@@ -111,7 +111,7 @@ def assessments(host: Country, foreign: Country) -> list[FacilityAnswer] | None:
     """The presence assessment of every facility of ``host`` for ``foreign``; ``None`` while the assessment
     module is not installed."""
     try:
-        from veeduria.oversight.bases import assessments_for  # type: ignore[attr-defined,unused-ignore]
+        from veeduria.oversight.base_facts import assessments_for
     except ImportError:
         return None
     return [_facility_answer(a) for a in assessments_for(host.iso3, foreign.iso3)]

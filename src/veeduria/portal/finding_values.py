@@ -1,6 +1,7 @@
 """A finding's evidence values shown readably: each value name the compliance rules store has a label and a
 way to be shown (dates with their record's precision, numbers, countries, norms, codes by their labels).
-Names not in the table are left out: a reader never sees a raw code."""
+Names not in the table are left out: a reader never sees a raw code. The legal norms of ``basis`` are shown as
+links (``norm_links``)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,6 @@ LABELS: dict[str, Promise] = {
     "missing": gettext_lazy("falta saber"),
     "instrument": gettext_lazy("tipo de instrumento"),
     "requires": gettext_lazy("instrumento exigido"),
-    "basis": gettext_lazy("base legal"),
     "foreign": gettext_lazy("países extranjeros"),
     "host": gettext_lazy("país donde ocurrió"),
     "kind": gettext_lazy("tipo de actividad"),
@@ -121,8 +121,6 @@ def _render(name: str, value: Any, f: Finding, lookups: Lookups) -> str:
         return "; ".join(f"{_date(p[0], 'day')} – {_date(p[1], 'day')}" for p in _list(value) if len(p) == 2)
     if name in {"foreign", "host"}:
         return ", ".join(lookups.country(x) for x in _list(value))
-    if name == "basis":
-        return ", ".join(lookups.norms[x].title if x in lookups.norms else str(x) for x in _list(value))
     if name == "items":
         return "; ".join(_item(x) for x in _list(value))
     tables: dict[str, dict[str, Any]] = {

@@ -43,23 +43,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _home_answers() -> dict[str, Any]:
-    """What the home page leads with: the bases question for the default pair and the open findings."""
-    from veeduria.oversight.models import Severity
-    from veeduria.oversight.queries import SEVERITIES, counts, list_findings
-    from veeduria.portal import answer_views, answers, findings
+    """What the home page leads with: the bases question for the default pair and the open findings by severity."""
+    from django.db.models import Count
+
+    from veeduria.oversight.models import Finding, Severity
+    from veeduria.oversight.queries import SEVERITIES
+    from veeduria.portal import answer_views, answers
 
     pair = answers.default_pair()
-    by_severity = counts(list_findings())
+    by_severity = dict(Finding.objects.order_by().values_list("severity").annotate(n=Count("pk")))
     findings_href = reverse("portal:findings")
-    latest = list_findings().annotate(_rank=findings.severity_order()).order_by("_rank", "-computed_at", "pk")[:3]
     return {
         "answer": answer_views.summary(*pair) if pair else None,
         "finding_counts": [
-            (s, Severity(s).label, by_severity.get(f"severity:{s}", 0), f"{findings_href}?severity={s}")
-            for s in SEVERITIES
+            (s, Severity(s).label, by_severity.get(s, 0), f"{findings_href}?severity={s}") for s in SEVERITIES
         ],
-        "finding_total": by_severity["total"],
-        "finding_rows": findings.rows(latest),
+        "finding_total": sum(by_severity.values()),
         "findings_href": findings_href,
     }
 
