@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from veeduria.oversight.models import Finding
@@ -45,6 +45,34 @@ def to_csv(data: list[dict[str, Any]]) -> str:
     for row in data:
         writer.writerow({k: _safe(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def csv_chunks(data: Iterable[dict[str, Any]], every: int = 500) -> Iterator[str]:
+    """The text of ``to_csv``, in pieces of ``every`` rows (the header first), for a streamed response."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for n, row in enumerate(data, 1):
+        writer.writerow({k: _safe(v) for k, v in row.items()})
+        if n % every == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def json_chunks(data: Iterable[dict[str, Any]], count: int, every: int = 500) -> Iterator[str]:
+    """A document with the keys of ``to_json`` (``count``, ``findings``), in pieces, for a streamed response."""
+    parts = [f'{{"count": {count}, "findings": [']
+    first = True
+    for row in data:
+        parts.append(("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False))
+        first = False
+        if len(parts) >= every:
+            yield "".join(parts)
+            parts = []
+    parts.append("\n]}\n")
+    yield "".join(parts)
 
 
 def to_json(data: list[dict[str, Any]]) -> str:

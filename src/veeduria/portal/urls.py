@@ -8,6 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 from veeduria.portal import answer_views, findings, method, method_bases, views
+from veeduria.portal.findings_export import export as findings_export
+from veeduria.portal.findings_export import file_route
 from veeduria.records.registry import RECORD_TYPES, RecordType
 
 app_name = "portal"
@@ -44,6 +46,8 @@ urlpatterns: list[URLPattern] = [
         name="answer-bases",
     ),
     path(_route("hallazgos", "findings", ""), findings.findings_page, name="findings"),
+    path(file_route("csv"), findings_export, {"fmt": "csv"}, name="findings-export"),
+    path(file_route("json"), findings_export, {"fmt": "json"}, name="findings-export"),
 ]
 for _rt in RECORD_TYPES:
     urlpatterns += _record_patterns(_rt)
