@@ -316,6 +316,7 @@ def _when(row: Row, layout: str) -> tuple[int, int | None]:
         raise row.error("month", _("%(value)s no es un mes") % {"value": repr(row.text("month"))})
     return year, MONTHS[label]
 
+
 #: the integer range a stored count must fit
 _COUNT = field_checker(PersonnelCount, "count")
 

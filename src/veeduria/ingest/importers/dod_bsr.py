@@ -266,6 +266,7 @@ def run(ctx: Context) -> None:
     if formulas.formulas is not None:
         formulas.formulas.close()
 
+
 #: the limits of the stored numbers (integer range, digits), by column
 _CHECKS = {
     **{name: field_checker(FacilityListing, name) for name in INTEGER_FIELDS},
