@@ -37,7 +37,7 @@ def act(**kw: object) -> ActivityFacts:
     base: dict[str, object] = {
         "id": "a", "kind": "exercise", "host": "per", "countries": frozenset({"usa"}),
         "start": date(2023, 7, 1), "end": date(2023, 7, 10), "place": "Lima", "place_precision": "locality",
-        "personnel_best": 100,
+        "personnel_best": 100, "linked": ("rl",),
     }  # fmt: skip
     base.update(kw)
     return ActivityFacts(**base)  # type: ignore[arg-type]
@@ -133,8 +133,19 @@ def test_thin_evidence_is_undetermined() -> None:
 
 def test_candidates_explicit_links_then_window_and_country() -> None:
     by_id = {"x": auth(id="x"), "y": auth(id="y", foreign=frozenset({"bra"})), "z": auth(id="z", window_end=None)}
-    found = rules.candidates_for(act(), by_id, by_id.values())
+    found = rules.candidates_for(act(linked=()), by_id, by_id.values())
     assert [x.id for x in found] == ["x", "z"]
     assert [x.id for x in rules.candidates_for(act(linked=("y",)), by_id, by_id.values())] == ["y"]
-    later = act(start=date(2025, 1, 1), end=date(2025, 1, 2))
+    later = act(start=date(2025, 1, 1), end=date(2025, 1, 2), linked=())
     assert rules.candidates_for(later, by_id, by_id.values()) == []
+
+
+def test_a_breach_of_an_authorization_not_linked_to_the_activity_is_undetermined() -> None:
+    """Matching countries and dates do not say which authorization covered the activity: no violation asserted."""
+    loose = act(start=date(2023, 8, 20), end=date(2023, 9, 5), linked=())
+    found = rules.check(loose, [auth()], FW, PLACES)
+    assert [(f.rule, f.severity) for f in found] == [("outside_window", "undetermined")]
+    assert "no se afirma un incumplimiento" in found[0].explanation_es
+    assert found[0].evidence["values"]["unlinked"] is True
+    linked = act(start=date(2023, 8, 20), end=date(2023, 9, 5))
+    assert check(linked, auth()) == [("outside_window", "violation")]

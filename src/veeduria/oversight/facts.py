@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 #: instrument levels, from the highest
 LEGISLATIVE, MINISTERIAL, NONE = "legislative", "ministerial", "none"
@@ -88,6 +89,9 @@ class AuthorizationFacts:
     legal_basis: tuple[str, ...] = ()
     citations: tuple[int, ...] = ()
     label: str = ""
+    #: the date of the decision (approval, else publication): with no window recorded, the authorization may
+    #: cover what happened in the year after it (an annual programme, an entry voted days before)
+    decided: date | None = None
 
     def personnel_limit(self) -> int | None:
         """The total limit: ``personnel_total``, else the sum of the rows when every row has a count."""
@@ -199,6 +203,7 @@ def merge_periods(periods: tuple[tuple[date, date], ...]) -> list[tuple[date, da
 # -- places -----------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Lower case, without accents, punctuation or repeated spaces."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -235,6 +240,11 @@ _SPLIT = re.compile(r",|;|/|\by\b|\be\b|\band\b")
 
 def place_parts(place: str, table: PlaceTable) -> list[str]:
     """An activity's place text as canonical names: parentheses dropped, split on commas and "y"/"and"."""
+    return [table.aliases.get(p, p) for p in _place_split(place)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _place_split(place: str) -> tuple[str, ...]:
+    """The normalized parts of a place text (cached: many activities share a place)."""
     text = re.sub(r"\([^)]*\)", " ", place)
-    parts = [normalize(p) for p in _SPLIT.split(text.lower())]
-    return [table.aliases.get(p, p) for p in parts if p]
+    return tuple(p for p in (normalize(x) for x in _SPLIT.split(text.lower())) if p)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from veeduria.oversight.facts import (
     NONE,
@@ -72,13 +72,21 @@ def _plain(v: Any) -> Any:
 # -- which authorizations could cover an activity -----------------------------------------------------------------
 
 
+#: how long after its decision an authorization with no recorded window may cover an activity (a candidate only:
+#: its window stays unknown, so the finding against it is undetermined, never compliant)
+UNKNOWN_WINDOW_REACH = timedelta(days=366)
+
+
 def match_window(auth: AuthorizationFacts) -> tuple[date, date] | None:
     """The days an authorization may cover, for finding candidates: its window's earliest start to latest end; a
     missing end is taken as the end of the start's year (and a missing start as the start of the end's year), so
-    that an open window does not match every later activity. ``None``: no window recorded."""
+    that an open window does not match every later activity; with no window at all, the year after its decision.
+    ``None``: neither a window nor a date of decision is recorded."""
     ws = bounds(auth.window_start, auth.window_start_precision)
     we = bounds(auth.window_end, auth.window_end_precision)
     if ws is None and we is None:
+        if auth.decided is not None:  # window unknown: the year after the decision (its findings say so)
+            return auth.decided, auth.decided + UNKNOWN_WINDOW_REACH
         return None
     lo = ws[0] if ws else date(we[1].year, 1, 1)  # type: ignore[index]
     hi = we[1] if we else date(lo.year, 12, 31)
@@ -115,6 +123,13 @@ def check(
     a: ActivityFacts, candidates: list[AuthorizationFacts], framework: LegalFramework | None, places: PlaceTable
 ) -> list[Finding]:
     """The findings of one activity in which foreign personnel entered or acted in the host country."""
+    return [_finish(d) for d in _check(a, candidates, framework, places)]
+
+
+def _check(
+    a: ActivityFacts, candidates: list[AuthorizationFacts], framework: LegalFramework | None, places: PlaceTable
+) -> list[_Draft]:
+    """The drafts of the findings kept (explanations and evidence are written only for these)."""
     span = activity_span(a)
     if framework is None:
         return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_framework", host=a.host)]
@@ -159,7 +174,24 @@ def check(
         return []  # one authorization covers it fully
     if a.linked:
         return [f for r in results for f in r]
-    return min(results, key=lambda r: sorted(_ORDER[f.severity] for f in r))
+    return [_unlinked(d) for d in min(results, key=lambda r: sorted(_ORDER[f.severity] for f in r))]
+
+
+def _unlinked(d: _Draft) -> _Draft:
+    """A finding against an authorization that matches the activity only by countries and dates (no record says
+    it covers it): another authorization may be the one, so a breach of its limits is undetermined, not a
+    violation; the explanation says why (``UNLINKED``)."""
+    if d.severity != VIOLATION:
+        return d
+    return d._replace(severity=UNDETERMINED, values={**d.values, "unlinked": True})
+
+
+UNLINKED = (
+    "Ningún registro dice que esa autorización cubra esta actividad (coinciden sus países y fechas): puede que la "
+    "cubra otra, así que no se afirma un incumplimiento.",
+    "No record says that this authorization covers the activity (their countries and dates match): another one may "
+    "cover it, so no violation is asserted.",
+)
 
 
 def _against(
@@ -169,8 +201,8 @@ def _against(
     entry: Any,
     framework: LegalFramework,
     places: PlaceTable,
-) -> list[Finding]:
-    out: list[Finding] = []
+) -> list[_Draft]:
+    out: list[_Draft] = []
     out += _instrument(a, auth, entry, framework)
     out += _window(a, span, auth)
     if not auth.limits_known:
@@ -198,7 +230,7 @@ def _missing(auth: AuthorizationFacts) -> list[str]:
     return missing
 
 
-def _instrument(a: ActivityFacts, auth: AuthorizationFacts, entry: Any, fw: LegalFramework) -> list[Finding]:
+def _instrument(a: ActivityFacts, auth: AuthorizationFacts, entry: Any, fw: LegalFramework) -> list[_Draft]:
     level = fw.instruments.get(auth.instrument_type)
     armed_entry = a.armed() or auth.armed is True
     if auth.instrument_type in fw.unarmed_only and armed_entry:
@@ -235,7 +267,7 @@ def _instrument(a: ActivityFacts, auth: AuthorizationFacts, entry: Any, fw: Lega
     return []
 
 
-def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> list[Finding]:
+def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> list[_Draft]:
     ws = bounds(auth.window_start, auth.window_start_precision)
     we = bounds(auth.window_end, auth.window_end_precision)
     periods = merge_periods(auth.periods)
@@ -266,7 +298,7 @@ def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> li
     return [_f(a, auth, OUTSIDE_WINDOW, UNDETERMINED, "window_imprecise", **vals)]
 
 
-def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[Finding]:
+def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[_Draft]:
     limit = auth.personnel_limit()
     if limit is None:
         return []
@@ -286,7 +318,7 @@ def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[Finding]:
     return []
 
 
-def _places(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable) -> list[Finding]:
+def _places(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable) -> list[_Draft]:
     if not auth.places:
         return []
     allowed: set[str] = set()
@@ -318,7 +350,7 @@ def _matches(part: str, allowed: set[str], table: PlaceTable) -> bool:
     return any(f" {name} " in padded or (len(part) > 3 and f" {part} " in f" {name} ") for name in allowed)
 
 
-def _items(a: ActivityFacts, auth: AuthorizationFacts) -> list[Finding]:
+def _items(a: ActivityFacts, auth: AuthorizationFacts) -> list[_Draft]:
     unlisted = []
     for item in a.equipment:
         if item.category not in ("weapon", "vessel", "aircraft"):
@@ -340,9 +372,25 @@ def _same(listed: str, reported: str) -> bool:
     return bool(x) and bool(y) and (x in y or y in x)
 
 
-def _f(
-    a: ActivityFacts, auth: AuthorizationFacts | None, rule: str, severity: str, text: str, **values: Any
-) -> Finding:
-    es, en = explain(text, a, auth, values)
-    evidence = {**_evidence(a, auth, **values), "reason": text}
-    return Finding(a.id, auth.id if auth else None, rule, severity, es, en, evidence)
+class _Draft(NamedTuple):
+    """A finding before its explanation and evidence are written: most drafts of an activity checked against
+    several candidates are discarded, and writing the texts costs more than the rules."""
+
+    a: ActivityFacts
+    auth: AuthorizationFacts | None
+    rule: str
+    severity: str
+    text: str
+    values: dict[str, Any]
+
+
+def _f(a: ActivityFacts, auth: AuthorizationFacts | None, rule: str, severity: str, text: str, **values: Any) -> _Draft:
+    return _Draft(a, auth, rule, severity, text, values)
+
+
+def _finish(d: _Draft) -> Finding:
+    es, en = explain(d.text, d.a, d.auth, d.values)
+    if d.values.get("unlinked"):
+        es, en = f"{es} {UNLINKED[0]}", f"{en} {UNLINKED[1]}"
+    evidence = {**_evidence(d.a, d.auth, **d.values), "reason": d.text}
+    return Finding(d.a.id, d.auth.id if d.auth else None, d.rule, d.severity, es, en, evidence)

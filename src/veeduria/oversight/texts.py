@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from veeduria.oversight.facts import ActivityFacts, AuthorizationFacts
@@ -19,22 +20,23 @@ _MISSING = {
     "armed": ("si el ingreso es con armas", "whether the entry is armed"),
 }
 
-# (es, en); placeholders: {act}, {auth} and the finding's values
+# (es, en); placeholders: {act_es}/{act_en} ("the activity": its name is shown beside the finding), {auth},
+# {host_es}/{host_en} and {foreign_es}/{foreign_en} (country names) and the finding's values
 TEXTS: dict[str, tuple[str, str]] = {
     "no_framework": (
-        "No hay un marco legal registrado para el país anfitrión ({host}): no se puede determinar qué autorización "
-        "necesitaba «{act}».",
-        "No legal framework is recorded for the host country ({host}): which authorization «{act}» needed cannot "
+        "No hay un marco legal registrado para el país anfitrión ({host_es}): no se puede determinar qué autorización "
+        "necesitaba {act_es}.",
+        "No legal framework is recorded for the host country ({host_en}): which authorization {act_en} needed cannot "
         "be determined.",
     ),
     "before_framework": (
-        "«{act}» es anterior al marco legal registrado (vigente desde {since}): no se evalúa.",
-        "«{act}» predates the recorded legal framework (in force from {since}): not assessed.",
+        "{act_es} es anterior al marco legal registrado (vigente desde {since}): no se evalúa.",
+        "{act_en} predates the recorded legal framework (in force from {since}): not assessed.",
     ),
     "no_auth_dates_unknown": (
-        "No se encontró una autorización registrada para «{act}», pero sus fechas no se conocen: no se puede saber "
+        "No se encontró una autorización registrada para {act_es}, pero sus fechas no se conocen: no se puede saber "
         "qué autorización podría cubrirla.",
-        "No recorded authorization was found for «{act}», but its dates are not known: which authorization could "
+        "No recorded authorization was found for {act_en}, but its dates are not known: which authorization could "
         "cover it cannot be told.",
     ),
     "no_auth_rule_unknown": (
@@ -42,16 +44,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The recorded legal framework does not say which instrument an activity of this kind ({kind}) needs.",
     ),
     "no_auth": (
-        "No hay en la base de datos ninguna autorización de ingreso que cubra «{act}» (países: {foreign}; "
+        "No hay en la base de datos ninguna autorización de ingreso que cubra {act_es} (países: {foreign_es}; "
         "fechas según el registro), aunque el marco legal exige {requires_es}.",
-        "The database holds no entry authorization covering «{act}» (countries: {foreign}; dates as recorded), "
+        "The database holds no entry authorization covering {act_en} (countries: {foreign_en}; dates as recorded), "
         "although the legal framework requires {requires_en}.",
     ),
     "no_auth_unregistered": (
-        "No hay en la base de datos ninguna autorización de ingreso que cubra «{act}» (países: {foreign}; "
+        "No hay en la base de datos ninguna autorización de ingreso que cubra {act_es} (países: {foreign_es}; "
         "fechas según el registro). El marco legal exige {requires_es}, pero la base de datos no reúne todos los "
         "instrumentos de ese nivel para esas fechas: la falta de registro no prueba que no exista.",
-        "The database holds no entry authorization covering «{act}» (countries: {foreign}; dates as recorded). "
+        "The database holds no entry authorization covering {act_en} (countries: {foreign_en}; dates as recorded). "
         "The legal framework requires {requires_en}, but the database does not hold every instrument of that level "
         "for those dates: no record does not prove there was none.",
     ),
@@ -65,27 +67,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The instrument type of «{auth}» ({instrument}) is not in the legal framework: whether it suffices is unknown.",
     ),
     "instrument_low": (
-        "«{act}» necesitaba {requires_es}, pero «{auth}» es un instrumento de menor rango ({instrument}).",
-        "«{act}» needed {requires_en}, but «{auth}» is a lower-ranking instrument ({instrument}).",
+        "{act_es} necesitaba {requires_es}, pero «{auth}» es un instrumento de menor rango ({instrument}).",
+        "{act_en} needed {requires_en}, but «{auth}» is a lower-ranking instrument ({instrument}).",
     ),
     "dates_unknown": (
-        "Las fechas de «{act}» no se conocen: no se puede comprobar si cayó dentro del periodo de «{auth}».",
-        "The dates of «{act}» are not known: whether it fell within the period of «{auth}» cannot be checked.",
+        "Las fechas de {act_es} no se conocen: no se puede comprobar si cayó dentro del periodo de «{auth}».",
+        "The dates of {act_en} are not known: whether it fell within the period of «{auth}» cannot be checked.",
     ),
     "outside_window": (
-        "«{act}» ({activity_start} – {activity_end}) ocurrió fuera del periodo autorizado por «{auth}» "
+        "{act_es} ({activity_start} – {activity_end}) ocurrió fuera del periodo autorizado por «{auth}» "
         "({window_start} – {window_end}).",
-        "«{act}» ({activity_start} – {activity_end}) took place outside the period authorized by «{auth}» "
+        "{act_en} ({activity_start} – {activity_end}) took place outside the period authorized by «{auth}» "
         "({window_start} – {window_end}).",
     ),
     "outside_periods": (
-        "«{act}» ocurrió al menos en parte fuera de los periodos autorizados por «{auth}» ({periods}).",
-        "«{act}» took place at least partly outside the periods authorized by «{auth}» ({periods}).",
+        "{act_es} ocurrió al menos en parte fuera de los periodos autorizados por «{auth}» ({periods}).",
+        "{act_en} took place at least partly outside the periods authorized by «{auth}» ({periods}).",
     ),
     "periods_imprecise": (
-        "Las fechas de «{act}» no son lo bastante precisas para saber si cayó dentro de los periodos de «{auth}» "
+        "Las fechas de {act_es} no son lo bastante precisas para saber si cayó dentro de los periodos de «{auth}» "
         "({periods}).",
-        "The dates of «{act}» are not precise enough to tell whether it fell within the periods of «{auth}» "
+        "The dates of {act_en} are not precise enough to tell whether it fell within the periods of «{auth}» "
         "({periods}).",
     ),
     "window_open": (
@@ -93,9 +95,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The period authorized by «{auth}» is not complete in the record ({window_start} – {window_end}).",
     ),
     "window_imprecise": (
-        "Las fechas de «{act}» ({activity_start} – {activity_end}) o del periodo de «{auth}» ({window_start} – "
+        "Las fechas de {act_es} ({activity_start} – {activity_end}) o del periodo de «{auth}» ({window_start} – "
         "{window_end}) no son lo bastante precisas: pudo caer dentro o fuera.",
-        "The dates of «{act}» ({activity_start} – {activity_end}) or of the period of «{auth}» ({window_start} – "
+        "The dates of {act_en} ({activity_start} – {activity_end}) or of the period of «{auth}» ({window_start} – "
         "{window_end}) are not precise enough: it may have fallen inside or outside.",
     ),
     "limits_unknown": (
@@ -103,41 +105,41 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Undetermined: the limits of «{auth}» are not known (missing: {missing_en}).",
     ),
     "personnel_unknown": (
-        "«{auth}» autoriza {limit} efectivos, pero no se sabe cuántos participaron en «{act}».",
-        "«{auth}» authorizes {limit} personnel, but how many took part in «{act}» is not known.",
+        "«{auth}» autoriza {limit} efectivos, pero no se sabe cuántos participaron en {act_es}.",
+        "«{auth}» authorizes {limit} personnel, but how many took part in {act_en} is not known.",
     ),
     "personnel_over": (
-        "Participaron en «{act}» más efectivos extranjeros (al menos {floor}) que los {limit} autorizados por "
+        "Participaron en {act_es} más efectivos extranjeros (al menos {floor}) que los {limit} autorizados por "
         "«{auth}».",
-        "More foreign personnel took part in «{act}» (at least {floor}) than the {limit} authorized by «{auth}».",
+        "More foreign personnel took part in {act_en} (at least {floor}) than the {limit} authorized by «{auth}».",
     ),
     "personnel_with_host": (
-        "Participaron en «{act}» al menos {floor} efectivos, más que los {limit} autorizados por «{auth}», pero "
+        "Participaron en {act_es} al menos {floor} efectivos, más que los {limit} autorizados por «{auth}», pero "
         "la cifra incluye personal del país anfitrión: no se sabe cuántos eran extranjeros.",
-        "At least {floor} personnel took part in «{act}», more than the {limit} authorized by «{auth}», but the "
+        "At least {floor} personnel took part in {act_en}, more than the {limit} authorized by «{auth}», but the "
         "figure includes host personnel: how many were foreign is not known.",
     ),
     "personnel_maybe_over": (
-        "Solo la estimación alta de participantes en «{act}» ({top}) supera los {limit} autorizados por «{auth}».",
-        "Only the high estimate of participants in «{act}» ({top}) exceeds the {limit} authorized by «{auth}».",
+        "Solo la estimación alta de participantes en {act_es} ({top}) supera los {limit} autorizados por «{auth}».",
+        "Only the high estimate of participants in {act_en} ({top}) exceeds the {limit} authorized by «{auth}».",
     ),
     "place_unknown": (
-        "No se sabe con precisión dónde ocurrió «{act}»; «{auth}» autoriza: {authorized}.",
-        "Where «{act}» took place is not known precisely; «{auth}» authorizes: {authorized}.",
+        "No se sabe con precisión dónde ocurrió {act_es}; «{auth}» autoriza: {authorized}.",
+        "Where {act_en} took place is not known precisely; «{auth}» authorizes: {authorized}.",
     ),
     "place_not_authorized": (
-        "«{act}» ocurrió en lugares que «{auth}» no autoriza ({unmatched}); autorizados: {authorized}.",
-        "«{act}» took place where «{auth}» does not authorize ({unmatched}); authorized: {authorized}.",
+        "{act_es} ocurrió en lugares que «{auth}» no autoriza ({unmatched}); autorizados: {authorized}.",
+        "{act_en} took place where «{auth}» does not authorize ({unmatched}); authorized: {authorized}.",
     ),
     "place_unmatched": (
-        "Los lugares de «{act}» ({unmatched}) no coinciden con los autorizados por «{auth}» ({authorized}), pero "
+        "Los lugares de {act_es} ({unmatched}) no coinciden con los autorizados por «{auth}» ({authorized}), pero "
         "podrían estar dentro de uno de ellos.",
-        "The places of «{act}» ({unmatched}) do not match those authorized by «{auth}» ({authorized}), but may lie "
+        "The places of {act_en} ({unmatched}) do not match those authorized by «{auth}» ({authorized}), but may lie "
         "within one of them.",
     ),
     "items_not_listed": (
-        "En «{act}» se informan armas, naves o aeronaves que «{auth}» no incluye: {items}.",
-        "Weapons, vessels or aircraft reported in «{act}» are not listed by «{auth}»: {items}.",
+        "En {act_es} se informan armas, naves o aeronaves que «{auth}» no incluye: {items}.",
+        "Weapons, vessels or aircraft reported in {act_en} are not listed by «{auth}»: {items}.",
     ),
 }
 
@@ -145,6 +147,16 @@ _WHY = {
     "weapons_reported": ("se informan armas en la actividad", "weapons are reported in the activity"),
     "authorization_armed": ("el registro dice que el ingreso es con armas", "the record says the entry is armed"),
 }
+
+
+#: country id → (Spanish name, English name), filled by the engine from the database before it runs the rules
+#: (plain data: the rules stay pure; without names, ids are shown)
+COUNTRY_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def use_country_names(names: dict[str, tuple[str, str]]) -> None:
+    COUNTRY_NAMES.clear()
+    COUNTRY_NAMES.update(names)
 
 
 def _text(v: Any) -> str:
@@ -162,7 +174,12 @@ def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values
     """The Spanish and English explanation of one finding."""
     es, en = TEXTS[code]
     common = {k: _text(v) for k, v in values.items()}
-    common["act"] = a.id
+    common["act_es"], common["act_en"] = "la actividad", "the activity"  # its name is shown beside the finding
+    for key in ("host", "foreign"):
+        ids = values.get(key)
+        ids = sorted(ids) if isinstance(ids, set | frozenset | list | tuple) else [ids] if ids else []
+        common[f"{key}_es"] = ", ".join(COUNTRY_NAMES.get(str(i), (str(i), str(i)))[0] for i in ids) or "—"
+        common[f"{key}_en"] = ", ".join(COUNTRY_NAMES.get(str(i), (str(i), str(i)))[1] for i in ids) or "—"
     common["auth"] = (auth.label or auth.id) if auth else ""
     low, best, high = values.get("low"), values.get("best"), values.get("high")
     common["floor"] = _text(low if low is not None else best)
@@ -176,4 +193,9 @@ def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values
     common["missing_en"] = ", ".join(_MISSING[m][1] for m in missing) or "—"
     why = values.get("why", "")
     common["why_es"], common["why_en"] = _WHY.get(why, (why, why))
-    return es.format(**common), en.format(**common)
+    return _sentences(es.format(**common)), _sentences(en.format(**common))
+
+
+def _sentences(text: str) -> str:
+    """Each sentence starts with a capital letter ("la actividad …" at the start of one)."""
+    return re.sub(r"(^|\. )([a-záéíóú])", lambda m: m.group(1) + m.group(2).upper(), text)
