@@ -214,3 +214,11 @@ def test_answer_page_for_the_bundled_pair(client: Client, bundled: None, lang: s
     assert "inmensa patraña" in text  # a statement of the bundled data, with its source
     for pk in ("rl-32214", "namru-south-callao-since-1983"):
         assert f"/{pk}/" in response.content.decode()
+
+
+def test_the_answer_says_when_each_presence_was(client: Client, bundled: None) -> None:
+    """A presence that ended is dated, so that the answer does not read as a present-day fact."""
+    html = client.get("/es/respuestas/bases/PER/USA/").content.decode()
+    sentence = html.split('answer-sentence">', 1)[1].split("</p>", 1)[0]
+    assert "Santa Lucía (Alto Huallaga) (1989–1993)" in sentence
+    assert "(desde 1983, sin fecha de fin registrada)" in sentence

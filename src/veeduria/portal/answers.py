@@ -105,6 +105,8 @@ class FacilityAnswer:
     would_change: list[str] = field(default_factory=list)
     #: external classifications (scheme, label), shown beside ours
     external: list[tuple[str, str]] = field(default_factory=list)
+    #: when the recorded foreign use was ("1989–1993", "desde 1983"; empty: not recorded)
+    period: str = ""
 
 
 def assessments(host: Country, foreign: Country) -> list[FacilityAnswer] | None:
@@ -114,7 +116,36 @@ def assessments(host: Country, foreign: Country) -> list[FacilityAnswer] | None:
         from veeduria.oversight.base_facts import assessments_for
     except ImportError:
         return None
-    return [_facility_answer(a) for a in assessments_for(host.iso3, foreign.iso3)]
+    found = [_facility_answer(a) for a in assessments_for(host.iso3, foreign.iso3)]
+    periods = use_periods(foreign, [a.facility.href for a in found])
+    for item in found:
+        item.period = periods.get(item.facility.href or "", "")
+    return found
+
+
+def use_periods(foreign: Country, hrefs: list[str | None]) -> dict[str, str]:
+    """The period of ``foreign``'s recorded use of each facility ("1989–1993", "desde 1983"), keyed by the
+    facility's address, so that the answer says when a presence was, not only that it was."""
+    from veeduria.records.models import FacilityUse
+
+    spans: dict[str, list[Any]] = {}
+    uses = FacilityUse.objects.filter(user_country=foreign, status="published").values_list(
+        "facility_id", "start_date", "end_date"
+    )
+    for facility_id, start, end in uses:
+        span = spans.setdefault(facility_id, [None, None])
+        if start and (span[0] is None or start < span[0]):
+            span[0] = start
+        if end and (span[1] is None or end > span[1]):
+            span[1] = end
+    out = {}
+    for facility_id, (start, end) in spans.items():
+        href = reverse("portal:facilities-detail", kwargs={"pk": facility_id})
+        if start and end:  # the last recorded end (a use with none recorded does not make it ongoing)
+            out[href] = f"{start.year}–{end.year}" if end.year != start.year else str(start.year)
+        elif start:
+            out[href] = _("desde %(year)s, sin fecha de fin registrada") % {"year": start.year}
+    return out
 
 
 def _facility_answer(a: Any) -> FacilityAnswer:
@@ -145,7 +176,7 @@ def _facility_answer(a: Any) -> FacilityAnswer:
 
 
 def _names(items: list[FacilityAnswer]) -> str:
-    names = [i.facility.text for i in items[:NAMES_IN_SENTENCE]]
+    names = [f"{i.facility.text} ({i.period})" if i.period else i.facility.text for i in items[:NAMES_IN_SENTENCE]]
     rest = len(items) - len(names)
     text = ", ".join(names)
     if rest:
