@@ -169,9 +169,12 @@ def _check(
                 basis=entry.basis,
             )
         ]
-    results = [_against(a, span, auth, entry, framework, places) for auth in candidates]
-    if any(not r for r in results):
-        return []  # one authorization covers it fully
+    results = []
+    for auth in candidates:
+        result = _against(a, span, auth, entry, framework, places)
+        if not result:
+            return []  # one authorization covers it fully
+        results.append(result)
     if a.linked:
         return [f for r in results for f in r]
     return [_unlinked(d) for d in min(results, key=lambda r: sorted(_ORDER[f.severity] for f in r))]
@@ -318,29 +321,50 @@ def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[_Draft]:
     return []
 
 
+#: place verdicts already reached, by (table, activity place, department, precision, authorized places): places
+#: repeat across activities, and the verdict depends on nothing else (the table is kept to rule out a reused id)
+_PLACE_VERDICTS: dict[tuple[Any, ...], tuple[PlaceTable, tuple[Any, ...] | None]] = {}
+
+
 def _places(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable) -> list[_Draft]:
     if not auth.places:
         return []
+    key = (id(table), a.place, a.department, a.place_precision, auth.places)
+    hit = _PLACE_VERDICTS.get(key)
+    if hit is None or hit[0] is not table:
+        if len(_PLACE_VERDICTS) >= 100_000:
+            _PLACE_VERDICTS.clear()
+        hit = _PLACE_VERDICTS[key] = (table, _place_verdict(a, auth, table))
+    if hit[1] is None:
+        return []
+    severity, text, allowed, unmatched = hit[1]
+    vals: dict[str, Any] = {"place": a.place, "department": a.department, "authorized": list(allowed)}
+    if unmatched is not None:
+        vals["unmatched"] = list(unmatched)
+    return [_f(a, auth, PLACE, severity, text, **vals)]
+
+
+def _place_verdict(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable) -> tuple[Any, ...] | None:
+    """(severity, reason, authorized names, unmatched parts or ``None``), or ``None`` when the places match."""
     allowed: set[str] = set()
     for p in auth.places:
         allowed.add(table.canon(p.name))
         if p.department:
             allowed.add(table.canon(p.department))
+    authorized = tuple(sorted(allowed))
     parts = place_parts(a.place, table) if a.place else []
     if a.department:
         parts.append(table.canon(a.department))
-    vals = {"place": a.place, "department": a.department, "authorized": sorted(allowed)}
     if not parts or (a.place_precision in ("country", "unknown") and not a.department):
-        return [_f(a, auth, PLACE, UNDETERMINED, "place_unknown", **vals)]
+        return (UNDETERMINED, "place_unknown", authorized, None)
     unmatched = [p for p in parts if not _matches(p, allowed, table)]
     if not unmatched:
-        return []
+        return None
     auth_has_departments = any(x in table.departments for x in allowed)
     certain = [p for p in unmatched if p in table.departments or not auth_has_departments]
-    vals["unmatched"] = unmatched
     if certain and len(certain) == len(unmatched):
-        return [_f(a, auth, PLACE, VIOLATION, "place_not_authorized", **vals)]
-    return [_f(a, auth, PLACE, UNDETERMINED, "place_unmatched", **vals)]
+        return (VIOLATION, "place_not_authorized", authorized, tuple(unmatched))
+    return (UNDETERMINED, "place_unmatched", authorized, tuple(unmatched))
 
 
 def _matches(part: str, allowed: set[str], table: PlaceTable) -> bool:
