@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from veeduria.evidence.models import AlternativeValue, Citation, Source
 from veeduria.evidence.revisions import record_change, withdraw
+from veeduria.oversight.models import ActivityEquipment, FacilityObservation
 from veeduria.records import models as m
 
 
@@ -163,6 +164,18 @@ def dataset(db: Any) -> dict[str, Any]:
         quote_language="es",
     )
     statement.authorizations.add(auth)
+    observation = FacilityObservation.objects.create(
+        id="ancon-command",
+        facility=facility,
+        criterion="foreign_command",
+        answer="no",
+        summary_es="La base está bajo mando de la Marina de Guerra del Perú.",
+        summary_en="The base is under the command of the Peruvian Navy.",
+        observed_on=dt.date(2023, 6, 1),
+    )
+    equipment = ActivityEquipment.objects.create(
+        id="resolute-sentinel-2023-c130", activity=activity, category="aircraft", name="C-130", quantity=1
+    )
     records = [
         peru,
         usa,
@@ -178,6 +191,8 @@ def dataset(db: Any) -> dict[str, Any]:
         funding,
         count,
         statement,
+        observation,
+        equipment,
     ]
     for obj in records:
         cite(obj, official, locator="p. 3", quote="Autorízase el ingreso")
