@@ -261,7 +261,7 @@ def _store(findings: Iterable[rules.Finding]) -> int:
     read with the facts); the model layer is bypassed because it costs more than the rules."""
     meta = Finding._meta
     names = ("activity", "authorization", "rule", "severity", "explanation_es", "explanation_en", "evidence")
-    columns = [meta.get_field(n).column for n in names] + [meta.get_field("computed_at").column]
+    columns = [str(meta.get_field(n).column) for n in (*names, "computed_at")]  # type: ignore[union-attr]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
@@ -331,20 +331,46 @@ def _authorizations_for(acts: list[ActivityFacts]) -> models.QuerySet[Authorizat
 
 
 def activities_near(auth: Authorization) -> set[str]:
-    """Activities an authorization covers or could cover (linked, or same host with dates near its window)."""
+    """Activities an authorization covers or could cover, as it stands in ``auth``: linked, with findings against
+    it, or of its host sharing a foreign country with it (any, if it names none) with dates that may overlap the
+    days it may cover (``rules.match_window``; an activity date of month or year precision may reach a year
+    further)."""
     ids = set(_Covers.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
     ids |= set(Finding.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
-    if auth.window_start is None and auth.window_end is None:
+    window = rules.match_window(_WindowOf(auth))  # type: ignore[arg-type]
+    if window is None:
         return ids
-    qs = Activity.objects.filter(host_country_id=auth.host_country_id)
-    if auth.window_end is not None:
-        qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=auth.window_end + timedelta(days=366)))
-    if auth.window_start is not None:
+    lo, hi = window
+    slack = timedelta(days=366)
+    exact_start, exact_end = Q(start_precision="day"), Q(end_precision="day")
+    qs = Activity.objects.filter(host_country_id=auth.host_country_id).filter(
+        Q(start_date__lte=hi) | (Q(start_date__lte=hi + slack) & ~exact_start) | Q(start_date__isnull=True)
+    )
+    qs = qs.filter(
+        Q(end_date__gte=lo)
+        | (Q(end_date__gte=lo - slack) & ~exact_end)
+        | Q(end_date__isnull=True, start_date__gte=lo - slack)
+    )
+    foreign = list(
+        Authorization.foreign_countries.through.objects.filter(authorization_id=auth.pk).values_list(
+            "country_id", flat=True
+        )
+    )
+    if foreign:
         qs = qs.filter(
-            Q(end_date__gte=auth.window_start - timedelta(days=366))
-            | Q(end_date__isnull=True, start_date__gte=auth.window_start - timedelta(days=366))
+            Q(pk__in=_Countries.objects.filter(country_id__in=foreign).values("activity_id"))
+            | Q(provider_country_id__in=foreign)
         )
     return ids | set(qs.values_list("id", flat=True))
+
+
+class _WindowOf:
+    """The window fields of an authorization as ``rules.match_window`` reads them (even when withdrawn)."""
+
+    def __init__(self, auth: Authorization) -> None:
+        self.window_start, self.window_start_precision = auth.window_start, auth.window_start_precision
+        self.window_end, self.window_end_precision = auth.window_end, auth.window_end_precision
+        self.decided = auth.decision_date
 
 
 def recompute_for(record: models.Model) -> int:
@@ -359,4 +385,3 @@ def recompute_for(record: models.Model) -> int:
     if isinstance(parent, Authorization):
         return recompute_activities(activities_near(parent))
     return 0
-

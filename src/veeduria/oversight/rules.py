@@ -361,7 +361,11 @@ def _place_verdict(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable
     if not unmatched:
         return None
     auth_has_departments = any(x in table.departments for x in allowed)
-    certain = [p for p in unmatched if p in table.departments or not auth_has_departments]
+    # the activity's department, itself not authorized: every place of the activity lies outside the authorized
+    # departments (departments do not overlap)
+    dep = table.canon(a.department) if a.department else ""
+    outside = dep in table.departments and dep in unmatched
+    certain = [p for p in unmatched if p in table.departments or not auth_has_departments or outside]
     if certain and len(certain) == len(unmatched):
         return (VIOLATION, "place_not_authorized", authorized, tuple(unmatched))
     return (UNDETERMINED, "place_unmatched", authorized, tuple(unmatched))

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from veeduria.oversight.models import ActivityEquipment
 from veeduria.records.models import (
@@ -73,15 +73,35 @@ def _on_authorization(sender: Any, instance: Any, **kw: Any) -> None:
 
 def _before_delete(sender: Any, instance: Authorization, **kw: Any) -> None:
     """An authorization about to go: the activities it covered or could cover are recomputed without it."""
+    _near_now(instance)
+
+
+def _near_now(auth: Authorization, flush: bool = True) -> None:
+    """The activities ``auth`` covers or could cover as it stands now (before a change) are recomputed after it
+    (``flush=False``: by the ``post_save`` that follows, even outside a transaction)."""
     if getattr(_state, "depth", 0) == 0:
         from veeduria.oversight.engine import activities_near
 
-        _pending()["activities"].update(activities_near(instance))
-        if not transaction.get_connection().in_atomic_block:
+        _pending()["activities"].update(activities_near(auth))
+        if flush and not transaction.get_connection().in_atomic_block:
             _flush()
 
 
+def _before_save(sender: Any, instance: Authorization, **kw: Any) -> None:
+    """An authorization about to change: the activities its old window and countries matched are recomputed too
+    (after the change, activities it no longer matches would otherwise keep their old findings)."""
+    if getattr(_state, "depth", 0) == 0 and instance.pk is not None and not kw.get("raw"):
+        old = Authorization.objects.filter(pk=instance.pk).first()
+        if old is not None:
+            _near_now(old, flush=False)
+
+
 def _on_links(sender: Any, instance: Any, action: str, pk_set: Any = None, **kw: Any) -> None:
+    if sender is Authorization.foreign_countries.through and action in ("pre_add", "pre_remove", "pre_clear"):
+        if isinstance(instance, Authorization):
+            # the activities it matches before the change (adding a first country narrows it too)
+            _near_now(instance)
+        return
     if not action.startswith("post_") and action != "pre_clear":
         return
     if isinstance(instance, Activity):
@@ -101,6 +121,7 @@ def connect() -> None:
         post_save.connect(_on_activity, sender=model, dispatch_uid=f"oversight-{model.__name__}-save")
     post_delete.connect(_on_activity, sender=ActivityEquipment, dispatch_uid="oversight-equipment-delete")
     pre_delete.connect(_before_delete, sender=Authorization, dispatch_uid="oversight-authorization-pre-delete")
+    pre_save.connect(_before_save, sender=Authorization, dispatch_uid="oversight-authorization-pre-save")
     children: tuple[Any, ...] = (Authorization, AuthorizedPersonnel, AuthorizedItem, AuthorizedPlace, AuthorizedPeriod)
     for child in children:
         post_save.connect(_on_authorization, sender=child, dispatch_uid=f"oversight-{child.__name__}-save")
