@@ -3,7 +3,8 @@
     .venv/bin/python docs/screenshots.py [--base-url http://127.0.0.1:8000] [--authorization ID]
 
 Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
-Writes docs/screenshots/home.png, authorizations-list.png, authorization.png and figures.png (English).
+Writes docs/screenshots/home.png, answer-bases.png, findings.png, authorizations-list.png, authorization.png and
+figures.png (English).
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(f"{base}/es/")
         page.screenshot(path=str(OUT / "home.png"))
+        page.goto(f"{base}/es/respuestas/bases/")
+        page.screenshot(path=str(OUT / "answer-bases.png"))
+        page.goto(f"{base}/es/hallazgos/")
+        page.screenshot(path=str(OUT / "findings.png"))
         page.goto(f"{base}/es/autorizaciones/")
         page.screenshot(path=str(OUT / "authorizations-list.png"))
         if args.authorization:

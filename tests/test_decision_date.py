@@ -69,3 +69,7 @@ def test_home_lists_the_latest_decisions(authorizations: None, client: Client) -
     page = client.get("/es/").content.decode()
     assert f'href="/es/autorizaciones/{latest[0].pk}/"' in page
     assert "fecha de la decisión" in page
+    basis = [a for a in latest if a.decision_basis == "window_start"]
+    assert basis, "the bundled data has a recent authorization known by its window only (RL 32214)"
+    assert basis[0].get_decision_basis_display() == "inicio del periodo autorizado"
+    assert "inicio del periodo autorizado" in page  # the date says which date it is

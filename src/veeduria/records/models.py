@@ -256,6 +256,13 @@ class Authorization(Record):
 
     title_field = "title"
 
+    def get_decision_basis_display(self) -> str:
+        """Which date the date of the decision is ("fecha de publicación"), in the active language."""
+        return str(DecisionBasis(self.decision_basis).label) if self.decision_basis else ""
+
+    def get_decision_precision_display(self) -> str:
+        return str(Precision(self.decision_precision).label) if self.decision_precision else ""
+
     class Meta:
         ordering = [F("decision_date").desc(nulls_last=True), "-number", "id"]
         verbose_name = _("autorización")
