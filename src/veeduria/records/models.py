@@ -404,7 +404,12 @@ class Activity(Record):
         ordering = ["-start_date", "name_es"]
         verbose_name = _("actividad")
         verbose_name_plural = _("actividades")
-        indexes = [models.Index(fields=["kind", "start_date"]), models.Index(fields=["fiscal_year", "program"])]
+        indexes = [
+            models.Index(fields=["kind", "start_date"]),
+            models.Index(fields=["fiscal_year", "program"]),
+            # the activities an authorization may cover (oversight recomputes them when it changes)
+            models.Index(fields=["host_country", "start_date"]),
+        ]
 
 
 class FacilityKind(models.TextChoices):
