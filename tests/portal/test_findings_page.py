@@ -179,3 +179,10 @@ def test_authorization_page_shows_its_coverage(client: Client, findings: dict[st
     assert "Participaron más efectivos que los autorizados." in text and "La fecha es de precisión mensual." in text
     english = _text(client.get(f"/en/authorizations/{findings['auth'].pk}/"))
     assert "Coverage" in english and "More personnel took part than authorized." in english
+
+
+def test_downloads_keep_the_filters_of_the_page(client: Client, findings: dict[str, Any]) -> None:
+    html = client.get("/es/hallazgos/?severity=violation&year=2023&country=usa&page=1").content.decode()
+    assert 'href="/es/hallazgos.csv?severity=violation&amp;year=2023&amp;country=USA"' in html
+    assert 'href="/es/hallazgos.json?severity=violation&amp;year=2023&amp;country=USA"' in html
+    assert 'href="/en/findings.csv"' in client.get("/en/findings/").content.decode()

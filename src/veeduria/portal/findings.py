@@ -147,6 +147,16 @@ def _int(value: str) -> int | None:
         return None
 
 
+def _with_filters(href: str, severity: str, rule: str, year: str, country: str) -> str:
+    """``href`` with the page's filters that are set as its query string."""
+    from urllib.parse import urlencode
+
+    query = urlencode(
+        {k: v for k, v in (("severity", severity), ("rule", rule), ("year", year), ("country", country)) if v}
+    )
+    return f"{href}?{query}" if query and href else href
+
+
 def findings_page(request: HttpRequest) -> HttpResponse:
     """``/es/hallazgos/``: findings filtered by severity, rule, year and country, with counts per choice."""
     get = request.GET
@@ -180,8 +190,9 @@ def findings_page(request: HttpRequest) -> HttpResponse:
         "countries": [(c.iso3, c.title) for c in involved],
         "filters": {"severity": severity, "rule": rule, "year": year_text if year else "", "country": country},
         "query": params.urlencode(),
-        "csv_href": _download("csv"),
-        "json_href": _download("json"),
+        # the downloads hold what the page shows: the same filters (only those set and valid)
+        "csv_href": _with_filters(_download("csv"), severity, rule, year_text if year else "", country),
+        "json_href": _with_filters(_download("json"), severity, rule, year_text if year else "", country),
     }
     return render(request, "portal/findings.html", context)
 
