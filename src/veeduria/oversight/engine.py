@@ -143,11 +143,16 @@ class AuthorizationIndex:
             lo, hi = window
             for country in auth.foreign or {"*"}:
                 groups[(auth.host, country)].append((lo, hi, auth))
-        self.groups: dict[tuple[str, str], tuple[list[date], list[tuple[date, date, AuthorizationFacts]], int]] = {}
+        # per group: the starts, the items, and the latest end among each item and those before it (scanning
+        # back from the last start before an activity's end stops where no earlier window reaches its start)
+        self.groups: dict[tuple[str, str], tuple[list[date], list[tuple[date, date, AuthorizationFacts]], list[date]]]
+        self.groups = {}
         for key, items in groups.items():
             items.sort(key=lambda t: (t[0], t[2].id))
-            longest = max((t[1] - t[0]).days for t in items)
-            self.groups[key] = ([t[0] for t in items], items, longest)
+            reach: list[date] = []
+            for t in items:
+                reach.append(max(reach[-1], t[1]) if reach else t[1])
+            self.groups[key] = ([t[0] for t in items], items, reach)
 
     def candidates(self, a: ActivityFacts) -> list[AuthorizationFacts]:
         span = activity_span(a)
@@ -158,16 +163,16 @@ class AuthorizationIndex:
             group = self.groups.get((a.host, country))
             if group is None:
                 continue
-            starts, items, longest = group
+            starts, items, reach = group
             i = bisect.bisect_right(starts, span.end_hi)
-            floor = span.start_lo - timedelta(days=longest)
+            first = span.start_lo
             while i > 0:
                 i -= 1
-                lo, hi, auth = items[i]
-                if lo < floor:
+                if reach[i] < first:
                     break
-                if hi >= span.start_lo:
-                    found[auth.id] = auth
+                item = items[i]
+                if item[1] >= first:
+                    found[item[2].id] = item[2]
         return sorted(found.values(), key=lambda x: x.id)
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 #: instrument levels, from the highest
 LEGISLATIVE, MINISTERIAL, NONE = "legislative", "ministerial", "none"
@@ -101,6 +101,28 @@ class AuthorizationFacts:
         if counts and all(c is not None for c in counts):
             return sum(c for c in counts if c is not None)
         return None
+
+    # computed once per authorization, not per check (instances are frozen; the cache lives in ``__dict__``)
+    @cached_property
+    def limit(self) -> int | None:
+        """``personnel_limit()``, cached."""
+        return self.personnel_limit()
+
+    @cached_property
+    def window_bounds(self) -> tuple[tuple[date, date] | None, tuple[date, date] | None]:
+        """The bounds of the window's start and end (``bounds``), cached."""
+        start = bounds(self.window_start, self.window_start_precision)
+        return start, bounds(self.window_end, self.window_end_precision)
+
+    @cached_property
+    def places_key(self) -> tuple[tuple[str, str], ...]:
+        """The places as plain strings (hashed much faster than the dataclasses), cached."""
+        return tuple((p.name, p.department) for p in self.places)
+
+    @cached_property
+    def merged_periods(self) -> list[tuple[date, date]]:
+        """``merge_periods(periods)``, cached (not to be modified)."""
+        return merge_periods(self.periods)
 
 
 @dataclass(frozen=True)

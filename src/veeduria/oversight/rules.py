@@ -20,7 +20,6 @@ from veeduria.oversight.facts import (
     Span,
     activity_span,
     bounds,
-    merge_periods,
     normalize,
     place_parts,
 )
@@ -271,9 +270,8 @@ def _instrument(a: ActivityFacts, auth: AuthorizationFacts, entry: Any, fw: Lega
 
 
 def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> list[_Draft]:
-    ws = bounds(auth.window_start, auth.window_start_precision)
-    we = bounds(auth.window_end, auth.window_end_precision)
-    periods = merge_periods(auth.periods)
+    ws, we = auth.window_bounds
+    periods = auth.merged_periods
     vals = {
         "activity_start": a.start,
         "activity_end": a.end,
@@ -302,7 +300,7 @@ def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> li
 
 
 def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[_Draft]:
-    limit = auth.personnel_limit()
+    limit = auth.limit
     if limit is None:
         return []
     low, best, high = a.personnel_low, a.personnel_best, a.personnel_high
@@ -329,7 +327,7 @@ _PLACE_VERDICTS: dict[tuple[Any, ...], tuple[PlaceTable, tuple[Any, ...] | None]
 def _places(a: ActivityFacts, auth: AuthorizationFacts, table: PlaceTable) -> list[_Draft]:
     if not auth.places:
         return []
-    key = (id(table), a.place, a.department, a.place_precision, auth.places)
+    key = (id(table), a.place, a.department, a.place_precision, auth.places_key)
     hit = _PLACE_VERDICTS.get(key)
     if hit is None or hit[0] is not table:
         if len(_PLACE_VERDICTS) >= 100_000:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import Any
 
 from veeduria.oversight.facts import ActivityFacts, AuthorizationFacts
@@ -170,29 +171,46 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+def _fields(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+#: the placeholders each explanation uses: only those are computed (this runs once per finding kept)
+_FIELDS = {code: _fields(es) | _fields(en) for code, (es, en) in TEXTS.items()}
+
+
+def _names(ids: Any, which: int) -> str:
+    ids = sorted(ids) if isinstance(ids, set | frozenset | list | tuple) else [ids] if ids else []
+    return ", ".join(COUNTRY_NAMES.get(str(i), (str(i), str(i)))[which] for i in ids) or "—"
+
+
 def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values: dict[str, Any]) -> tuple[str, str]:
     """The Spanish and English explanation of one finding."""
     es, en = TEXTS[code]
-    common = {k: _text(v) for k, v in values.items()}
+    need = _FIELDS[code]
+    common = {k: _text(v) for k, v in values.items() if k in need}
     common["act_es"], common["act_en"] = "la actividad", "the activity"  # its name is shown beside the finding
     for key in ("host", "foreign"):
-        ids = values.get(key)
-        ids = sorted(ids) if isinstance(ids, set | frozenset | list | tuple) else [ids] if ids else []
-        common[f"{key}_es"] = ", ".join(COUNTRY_NAMES.get(str(i), (str(i), str(i)))[0] for i in ids) or "—"
-        common[f"{key}_en"] = ", ".join(COUNTRY_NAMES.get(str(i), (str(i), str(i)))[1] for i in ids) or "—"
+        if f"{key}_es" in need or f"{key}_en" in need:
+            common[f"{key}_es"] = _names(values.get(key), 0)
+            common[f"{key}_en"] = _names(values.get(key), 1)
     common["auth"] = (auth.label or auth.id) if auth else ""
-    low, best, high = values.get("low"), values.get("best"), values.get("high")
-    common["floor"] = _text(low if low is not None else best)
-    common["top"] = _text(max((x for x in (low, best, high) if x is not None), default=None))
+    if "floor" in need or "top" in need:
+        low, best, high = values.get("low"), values.get("best"), values.get("high")
+        common["floor"] = _text(low if low is not None else best)
+        common["top"] = _text(max((x for x in (low, best, high) if x is not None), default=None))
     if "periods" in values:
         common["periods"] = "; ".join(f"{s.isoformat()} – {e.isoformat()}" for s, e in values["periods"])
-    req = values.get("requires", "none")
-    common["requires_es"], common["requires_en"] = _LEVEL.get(req, (req, req))
-    missing = values.get("missing", [])
-    common["missing_es"] = ", ".join(_MISSING[m][0] for m in missing) or "—"
-    common["missing_en"] = ", ".join(_MISSING[m][1] for m in missing) or "—"
-    why = values.get("why", "")
-    common["why_es"], common["why_en"] = _WHY.get(why, (why, why))
+    if "requires_es" in need or "requires_en" in need:
+        req = values.get("requires", "none")
+        common["requires_es"], common["requires_en"] = _LEVEL.get(req, (req, req))
+    if "missing_es" in need or "missing_en" in need:
+        missing = values.get("missing", [])
+        common["missing_es"] = ", ".join(_MISSING[m][0] for m in missing) or "—"
+        common["missing_en"] = ", ".join(_MISSING[m][1] for m in missing) or "—"
+    if "why_es" in need or "why_en" in need:
+        why = values.get("why", "")
+        common["why_es"], common["why_en"] = _WHY.get(why, (why, why))
     return _sentences(es.format(**common)), _sentences(en.format(**common))
 
 
