@@ -4,6 +4,7 @@ replaced in bulk; ``recompute_for`` redoes only what depends on one changed reco
 from __future__ import annotations
 
 import bisect
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
@@ -12,12 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Collate
 from django.utils import timezone
 
 from veeduria.evidence.models import Citation, Status
-from veeduria.oversight import rules, texts
+from veeduria.oversight import parallel, rules, texts
 from veeduria.oversight.facts import (
     ActivityFacts,
     AuthorizationFacts,
@@ -32,6 +33,8 @@ from veeduria.oversight.models import ActivityEquipment, Finding
 from veeduria.records.models import Activity, Authorization, Country
 
 CHUNK = 20_000
+#: a part of the activities by id: from the first (included) to the second (excluded); ``None``: no bound
+Part = tuple[str | None, str | None]
 _ACT_FIELDS = (
     "id",
     "kind",
@@ -179,21 +182,25 @@ class AuthorizationIndex:
 # -- activities ------------------------------------------------------------------------------------------------
 
 
-def iter_activities(qs: models.QuerySet[Activity]) -> Iterator[ActivityFacts]:
+def iter_activities(qs: models.QuerySet[Activity], part: Part = (None, None)) -> Iterator[ActivityFacts]:
     """Facts of the activities of ``qs`` (withdrawn left out) in id order, streamed: the rows, their countries,
     their equipment, their explicit authorizations and their citations are read as five ordered streams and
-    merged."""
-    qs = qs.exclude(status=Status.WITHDRAWN).filter(host_country__isnull=False)
+    merged. ``part``: only ids from its first (included) to its second (excluded), in code point order."""
+    qs = _part(qs.exclude(status=Status.WITHDRAWN).filter(host_country__isnull=False), "id", part)
     acts = qs.order_by(_bytewise("id")).values_list(*_ACT_FIELDS).iterator(chunk_size=CHUNK)
     whole = not qs.query.where
     sub = None if whole else qs.values("id")
-    countries = _stream(_Countries.objects, "activity_id", ("country_id",), sub)
-    covers = _stream(_Covers.objects, "activity_id", ("authorization_id",), sub)
+    countries = _stream(_Countries.objects, "activity_id", ("country_id",), sub, part)
+    covers = _stream(_Covers.objects, "activity_id", ("authorization_id",), sub, part)
     equipment = _stream(
-        ActivityEquipment.objects.exclude(status=Status.WITHDRAWN), "activity_id", ("category", "name", "quantity"), sub
+        ActivityEquipment.objects.exclude(status=Status.WITHDRAWN),
+        "activity_id",
+        ("category", "name", "quantity"),
+        sub,
+        part,
     )
     cited = Citation.objects.filter(content_type=ContentType.objects.get_for_model(Activity))
-    citations = _stream(cited, "object_id", ("pk",), sub, then=("pk",))
+    citations = _stream(cited, "object_id", ("pk",), sub, part, then=("pk",))
     for row in acts:
         aid = row[0]
         cs = countries.take(aid)
@@ -224,11 +231,26 @@ def _bytewise(field: str) -> Any:
     return Collate(field, "C") if connection.vendor == "postgresql" else field
 
 
+def _part(qs: Any, key: str, part: Part) -> Any:
+    """``qs`` with ``key`` in ``part`` (compared by code point, as the streams are ordered)."""
+    lo, hi = part
+    if lo is None and hi is None:
+        return qs
+    qs = qs.alias(part_key=Collate(key, "C") if connection.vendor == "postgresql" else F(key))
+    if lo is not None:
+        qs = qs.filter(part_key__gte=lo)
+    if hi is not None:
+        qs = qs.filter(part_key__lt=hi)
+    return qs
+
+
 class _stream:
     """Rows of a table ordered by ``key``, taken one key at a time in increasing order."""
 
-    def __init__(self, manager: Any, key: str, fields: tuple[str, ...], sub: Any, then: tuple[str, ...] = ()) -> None:
-        qs = manager.all() if sub is None else manager.filter(**{f"{key}__in": sub})
+    def __init__(
+        self, manager: Any, key: str, fields: tuple[str, ...], sub: Any, part: Part, then: tuple[str, ...] = ()
+    ) -> None:
+        qs = _part(manager.all() if sub is None else manager.filter(**{f"{key}__in": sub}), key, part)
         self.rows = qs.order_by(_bytewise(key), *then).values_list(key, *fields).iterator(chunk_size=CHUNK)
         self.head: tuple[Any, ...] | None = next(self.rows, None)
 
@@ -261,9 +283,34 @@ def run(acts: Iterable[ActivityFacts], auths: dict[str, AuthorizationFacts]) -> 
         yield from rules.check(a, cands, fws.get(a.host), tables.get(a.host, empty))
 
 
-def _store(findings: Iterable[rules.Finding]) -> int:
-    """Insert the findings with plain multi-row INSERTs (the evidence already carries the records' citations,
-    read with the facts); the model layer is bypassed because it costs more than the rules."""
+def rows(findings: Iterable[rules.Finding], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    """The findings as INSERT parameter rows (evidence as JSON text, without the time of computation), in batches
+    of ``size``: plain data that a worker process can hand to the one that writes."""
+    encoder = Finding._meta.get_field("evidence").encoder  # type: ignore[attr-defined]
+    dumps = json.JSONEncoder().encode if encoder is None else encoder().encode  # as json.dumps(v, cls=encoder)
+    batch: list[tuple[Any, ...]] = []
+    for f in findings:
+        batch.append(
+            (
+                f.activity_id,
+                f.authorization_id,
+                f.rule,
+                f.severity,
+                f.explanation_es,
+                f.explanation_en,
+                dumps(f.evidence),
+            )
+        )
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def store(batches: Iterable[list[tuple[Any, ...]]]) -> int:
+    """Insert batches of ``rows`` with plain multi-row INSERTs (the evidence already carries the records'
+    citations, read with the facts); the model layer is bypassed because it costs more than the rules."""
     meta = Finding._meta
     names = ("activity", "authorization", "rule", "severity", "explanation_es", "explanation_en", "evidence")
     columns = [str(meta.get_field(n).column) for n in (*names, "computed_at")]  # type: ignore[union-attr]
@@ -273,39 +320,51 @@ def _store(findings: Iterable[rules.Finding]) -> int:
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    adapt_json = connection.ops.adapt_json_value
-    encoder = meta.get_field("evidence").encoder  # type: ignore[attr-defined]
+    wrap = _json_wrapper()
     n = 0
-    batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for f in findings:
-            batch.append(
-                (
-                    f.activity_id,
-                    f.authorization_id,
-                    f.rule,
-                    f.severity,
-                    f.explanation_es,
-                    f.explanation_en,
-                    adapt_json(f.evidence, encoder),
-                    now,
-                )
-            )
-            if len(batch) >= 5000:
-                cursor.executemany(sql, batch)
-                n += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-    return n + len(batch)
+        for batch in batches:
+            if wrap is None:
+                cursor.executemany(sql, [(*r, now) for r in batch])
+            else:
+                cursor.executemany(sql, [(*r[:-1], wrap(r[-1]), now) for r in batch])
+            n += len(batch)
+    return n
+
+
+def _json_wrapper() -> Any:
+    """How JSON text is passed to the database: as is (SQLite), or marked as ``jsonb`` already encoded
+    (PostgreSQL, as ``adapt_json_value`` would with the same text)."""
+    if connection.vendor != "postgresql":
+        return None
+    from psycopg.types.json import Jsonb
+
+    return lambda text: Jsonb(text, dumps=_same)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _store(findings: Iterable[rules.Finding]) -> int:
+    return store(rows(findings))
 
 
 def recompute_all() -> int:
-    """Replace every finding; the number stored."""
-    with transaction.atomic():
-        auths = load_authorizations(Authorization.objects.all())
-        Finding.objects.all().delete()
-        return _store(run(iter_activities(Activity.objects.all()), auths))
+    """Replace every finding; the number stored. Many activities on a machine with several cores: split in two
+    parts by id, the second checked by a forked worker (``parallel``) while this process checks the first."""
+    auths = load_authorizations(Authorization.objects.all())
+    worker = parallel.start_second_half(auths) if parallel.worth_it() else None
+    try:
+        with transaction.atomic():
+            Finding.objects.all().delete()
+            if worker is None:
+                return _store(run(iter_activities(Activity.objects.all()), auths))
+            n = _store(run(iter_activities(Activity.objects.all(), (None, worker.split)), auths))
+            return n + store(worker.results())
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def recompute_activities(ids: Iterable[str]) -> int:

@@ -1,0 +1,102 @@
+"""Checking many activities in two processes: a forked worker checks the second half (by id) with its own
+database connection and spills its findings, as INSERT rows, to a temporary file; the process that started it
+checks the first half and then inserts both, in id order (the same rows in the same order as one process)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connection, connections
+
+from veeduria.evidence.models import Status
+from veeduria.oversight.facts import AuthorizationFacts
+from veeduria.records.models import Activity
+
+#: from how many activities a second process pays for itself (forking and spilling cost ≈ 0.1 s)
+PARALLEL_FROM = 50_000
+
+#: the connection inherited from the parent, kept referenced in the worker so that it is never closed there (closing
+#: it would end the parent's session on PostgreSQL); the worker leaves with ``os._exit``, which runs no finalizer
+_INHERITED: list[Any] = []
+
+
+def _activities() -> Any:
+    return Activity.objects.exclude(status=Status.WITHDRAWN).filter(host_country__isnull=False)
+
+
+def worth_it() -> bool:
+    """Whether to split: several cores, ``fork``, a database a second connection sees as this one does (not an
+    in-memory SQLite database, no transaction open here whose writes a worker would not see), enough activities."""
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or connection.in_atomic_block:
+        return False
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        return False
+    return bool(_activities().count() >= PARALLEL_FROM)
+
+
+class Worker:
+    """The forked process checking the activities from ``split`` on."""
+
+    def __init__(self, split: str, process: Any, path: str) -> None:
+        self.split, self.process, self.path = split, process, path
+
+    def results(self) -> Iterator[list[tuple[Any, ...]]]:
+        """Its batches of rows, once it has finished."""
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"the process checking the second half failed (exit code {self.process.exitcode})")
+        with open(self.path, "rb") as spill:
+            while True:
+                try:
+                    yield pickle.load(spill)
+                except EOFError:
+                    return
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+def split_point() -> str | None:
+    """The id in the middle of the activities, in code point order (``None``: fewer than two)."""
+    from veeduria.oversight.engine import _bytewise
+
+    qs = _activities()
+    n = qs.count()
+    if n < 2:
+        return None
+    return str(qs.order_by(_bytewise("id")).values_list("id", flat=True)[n // 2])
+
+
+def start_second_half(auths: dict[str, AuthorizationFacts]) -> Worker | None:
+    """Fork a worker checking the activities from the middle id on against ``auths``."""
+    split = split_point()
+    if split is None:
+        return None
+    fd, path = tempfile.mkstemp(prefix="veeduria-findings-", suffix=".pickle")
+    os.close(fd)
+    process = multiprocessing.get_context("fork").Process(target=_work, args=(auths, split, path), daemon=True)
+    process.start()
+    return Worker(split, process, path)
+
+
+def _work(auths: dict[str, AuthorizationFacts], split: str, path: str) -> None:
+    """In the worker: a connection of its own, then the rows of the findings of the second half, spilled."""
+    from veeduria.oversight.engine import iter_activities, rows, run
+
+    _INHERITED.append(connections["default"])
+    connections["default"] = connections.create_connection("default")
+    try:
+        with open(path, "wb") as spill:
+            for batch in rows(run(iter_activities(Activity.objects.all(), (split, None)), auths)):
+                pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        connections["default"].close()
