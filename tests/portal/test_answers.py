@@ -222,3 +222,23 @@ def test_the_answer_says_when_each_presence_was(client: Client, bundled: None) -
     sentence = html.split('answer-sentence">', 1)[1].split("</p>", 1)[0]
     assert "Santa Lucía (Alto Huallaga) (1989–1993)" in sentence
     assert "(desde 1983, sin fecha de fin registrada)" in sentence
+
+
+def test_statements_say_which_country_they_are_about(client: Client, colombia: dict[str, Any]) -> None:
+    """A statement about another country is not shown for this pair; one about the pair is, whatever it names."""
+    col = colombia["col"]
+    ven = m.Country.objects.create(id="ven", iso3="VEN", name_es="Venezuela", name_en="Venezuela")
+    usa = m.Country.objects.get(iso3="USA")
+    elsewhere = m.Statement.objects.create(
+        id="col-on-ven", title_es="Sobre tropas extranjeras", speaker_name="Cancillería", country=col,
+        quote="No hay tropas extranjeras en la frontera", quote_language="es",
+    )  # fmt: skip
+    elsewhere.about_countries.add(ven)
+    about = m.Statement.objects.create(
+        id="col-on-usa", title_es="Sobre la cooperación", speaker_name="Presidencia", country=col,
+        quote="La cooperación continúa", quote_language="es",
+    )  # fmt: skip
+    about.about_countries.add(usa)
+    html = client.get("/es/respuestas/bases/COL/USA/").content.decode()
+    assert "La cooperación continúa" in html
+    assert "No hay tropas extranjeras en la frontera" not in html

@@ -290,18 +290,23 @@ def _names_pattern(countries: list[Country]) -> re.Pattern[str] | None:
 
 
 def statements(host: Country, foreign: Country) -> list[Statement]:
-    """Official statements about the pair. The records give the speaker's country, not the subject, so a
-    statement belongs to the pair when it is tied to one of the pair's authorizations, or when one country's
-    official names the other country (by its Spanish or English name), or when a host official names no other
-    country (a general statement about foreign bases in the host)."""
+    """Official statements about the pair: one country's official speaking of the other (``about_countries``).
+    A statement that does not say whom it is about belongs to the pair when it is tied to one of the pair's
+    authorizations, or when one country's official names the other country (by its Spanish or English name), or
+    when a host official names no other country (a general statement about foreign bases in the host)."""
     qs = Statement.objects.exclude(status=Status.WITHDRAWN).filter(country__in=[host, foreign])
     qs = qs.select_related("speaker", "country").prefetch_related(
-        "authorizations__foreign_countries", "citations__source"
+        "authorizations__foreign_countries", "citations__source", "about_countries"
     )
     names_of = {host.pk: _names_pattern([host]), foreign.pk: _names_pattern([foreign])}
     others = _names_pattern(list(published_countries().exclude(pk=host.pk)))
     out = []
     for s in qs:
+        about = {c.pk for c in s.about_countries.all()}
+        if about:
+            if {host.pk, foreign.pk} <= about | {s.country_id}:
+                out.append(s)
+            continue
         linked = any(
             a.host_country_id == host.pk and any(c.pk == foreign.pk for c in a.foreign_countries.all())
             for a in s.authorizations.all()

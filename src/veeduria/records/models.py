@@ -657,6 +657,10 @@ class Statement(Record):
     authorizations = models.ManyToManyField(
         Authorization, blank=True, related_name="statements", verbose_name=_("autorizaciones a las que se refiere")
     )
+    #: the countries the statement is about besides the speaker's (e.g. a Peruvian minister on US bases: usa)
+    about_countries = models.ManyToManyField(
+        Country, blank=True, related_name="statements_about", verbose_name=_("países a los que se refiere")
+    )
 
     title_field = "title"
 
