@@ -102,6 +102,22 @@ def test_another_country_pair_has_no_evidence(bundled: None) -> None:
     assert assessments_for("PER", "COL") == []
 
 
+def test_an_observation_counts_only_for_the_country_it_names(bundled: None) -> None:
+    """An editor's observation about Colombia's presence at NAMRU's site does not enter the US assessment."""
+    from veeduria.oversight.models import FacilityObservation
+    from veeduria.records.models import Country
+
+    col = Country.objects.get(iso3="COL")
+    FacilityObservation.objects.create(
+        id="namru-callao-col-test", facility_id="namru-south-callao", foreign_country=col,
+        criterion="foreign_command", answer="unknown", summary_es="Prueba.",
+    )  # fmt: skip
+    us = next(a for a in assessments_for("PER", "USA") if a.facility_id == "namru-south-callao")
+    assert "namru-callao-col-test" not in {e.id for c in us.criteria for e in c.evidence}
+    col_pair = [a.facility_id for a in assessments_for("PER", "COL")]
+    assert col_pair == ["namru-south-callao"]
+
+
 @pytest.mark.parametrize(
     ("url", "texts"),
     [

@@ -181,9 +181,12 @@ def _load(facilities: list[Facility], host: str, foreign: str | None) -> list[Fa
     result = []
     for fac in facilities:
         f_uses = [u for u in uses if u.facility_id == fac.pk]
-        f_obs = [o for o in observations if o.facility_id == fac.pk]
+        here = [o for o in observations if o.facility_id == fac.pk]
+        # an observation that names its foreign country counts for that country only; one that names none
+        # concerns the facility's main foreign country (see default_foreign)
+        named = [o for o in here if o.foreign_country_id and isos.get(o.foreign_country_id) == foreign]
+        f_obs = [o for o in here if not o.foreign_country_id]
         obs_sources = {c.source_id for o in f_obs if o.criterion == "foreign_funding" for c in cites_obs.get(o.pk, ())}
-        # an observation names no country: it concerns the facility's foreign country (see default_foreign)
         votes: dict[str, int] = defaultdict(int)
         for u in f_uses:
             votes[isos.get(u.user_country_id, "")] += 2
@@ -198,7 +201,9 @@ def _load(facilities: list[Facility], host: str, foreign: str | None) -> list[Fa
                 for pk in (fund.payer_id, fund.payee_id):
                     votes[isos.get(pk, "")] += 1
         if _subject(votes, isos.get(fac.country_id, host)) != foreign:
-            f_obs, obs_sources = [], set()
+            f_obs = []
+        f_obs = named + f_obs
+        obs_sources = {c.source_id for o in f_obs if o.criterion == "foreign_funding" for c in cites_obs.get(o.pk, ())}
         f_agreements = {u.agreement_id for u in f_uses if u.agreement_id and isos.get(u.user_country_id) == foreign}
         owner, operator = fac.owner, fac.operator
         result.append(

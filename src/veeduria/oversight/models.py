@@ -64,6 +64,15 @@ class FacilityObservation(Record):
     facility = models.ForeignKey(
         "records.Facility", on_delete=models.PROTECT, related_name="observations", verbose_name=_("instalación")
     )
+    #: the foreign country whose presence the observation is about (empty: the facility's main foreign user)
+    foreign_country = models.ForeignKey(
+        "records.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facility_observations",
+        verbose_name=_("país extranjero al que se refiere"),
+    )
     criterion = models.CharField(_("criterio"), max_length=40)
     answer = models.CharField(_("respuesta"), max_length=10, choices=CriterionAnswer.choices)
     summary_es = models.TextField(_("resumen (es)"))
