@@ -59,14 +59,24 @@ class ActivityFacts:
     linked: tuple[str, ...] = ()
     citations: tuple[int, ...] = ()
 
+    # the answers below are computed once per activity and kept in the instance's ``__dict__`` (it is frozen)
+
     def foreign(self) -> frozenset[str]:
         """Participating or providing countries other than where it took place."""
-        every = set(self.countries) | ({self.provider} if self.provider else set())
-        return frozenset(c for c in every if c != self.host)
+        try:
+            return self.__dict__["_foreign"]  # type: ignore[no-any-return]
+        except KeyError:
+            every = set(self.countries) | ({self.provider} if self.provider else set())
+            out = self.__dict__["_foreign"] = frozenset(c for c in every if c != self.host)
+            return out
 
     def armed(self) -> bool:
         """A weapon is reported among the activity's equipment (no weapon reported: not known to be armed)."""
-        return any(i.category == "weapon" for i in self.equipment)
+        try:
+            return self.__dict__["_armed"]  # type: ignore[no-any-return]
+        except KeyError:
+            out = self.__dict__["_armed"] = any(i.category == "weapon" for i in self.equipment)
+            return out
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,14 @@ class Span:
 
 
 def activity_span(a: ActivityFacts) -> Span | None:
+    try:
+        return a.__dict__["_span"]  # type: ignore[no-any-return]
+    except KeyError:
+        out = a.__dict__["_span"] = _span(a)
+        return out
+
+
+def _span(a: ActivityFacts) -> Span | None:
     s = bounds(a.start, a.start_precision)
     e = bounds(a.end, a.end_precision)
     if s is None and e is None:

@@ -1,4 +1,4 @@
-"""Checking many activities in two processes: a forked worker checks the second half (by id) with its own
+"""Checking many activities in two processes: a forked worker checks the second part (by id) with its own
 database connection and spills its findings, as INSERT rows, to a temporary file; the process that started it
 checks the first half and then inserts both, in id order (the same rows in the same order as one process)."""
 
@@ -19,6 +19,10 @@ from veeduria.records.models import Activity
 
 #: from how many activities a second process pays for itself (forking and spilling cost ≈ 0.1 s)
 PARALLEL_FROM = 50_000
+
+#: the share of the activities this process checks itself: it also deletes the old findings and inserts all the new
+#: ones, so the worker takes the larger part (45 %: measured on 100,000 activities)
+FIRST_SHARE = 0.45
 
 #: the connection inherited from the parent, kept referenced in the worker so that it is never closed there (closing
 #: it would end the parent's session on PostgreSQL); the worker leaves with ``os._exit``, which runs no finalizer
@@ -66,18 +70,19 @@ class Worker:
 
 
 def split_point() -> str | None:
-    """The id in the middle of the activities, in code point order (``None``: fewer than two)."""
+    """The id where the worker's part starts (``FIRST_SHARE`` of the activities before it, in code point order;
+    ``None``: fewer than two activities)."""
     from veeduria.oversight.engine import _bytewise
 
     qs = _activities()
     n = qs.count()
     if n < 2:
         return None
-    return str(qs.order_by(_bytewise("id")).values_list("id", flat=True)[n // 2])
+    return str(qs.order_by(_bytewise("id")).values_list("id", flat=True)[max(1, int(n * FIRST_SHARE))])
 
 
 def start_second_half(auths: dict[str, AuthorizationFacts]) -> Worker | None:
-    """Fork a worker checking the activities from the middle id on against ``auths``."""
+    """Fork a worker checking the activities from ``split_point()`` on against ``auths``."""
     split = split_point()
     if split is None:
         return None
