@@ -400,7 +400,7 @@ def activities_near(auth: Authorization) -> set[str]:
     days it may cover (``rules.match_window``; an activity date of month or year precision may reach a year
     further)."""
     ids = set(_Covers.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
-    ids |= set(Finding.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
+    ids |= set(Finding.objects.filter(authorization_id=auth.pk).order_by().values_list("activity_id", flat=True))
     window = rules.match_window(_WindowOf(auth))  # type: ignore[arg-type]
     if window is None:
         return ids
@@ -425,7 +425,7 @@ def activities_near(auth: Authorization) -> set[str]:
             Q(pk__in=_Countries.objects.filter(country_id__in=foreign).values("activity_id"))
             | Q(provider_country_id__in=foreign)
         )
-    return ids | set(qs.values_list("id", flat=True))
+    return ids | set(qs.order_by().values_list("id", flat=True))  # no ordering: a set (no sort of the rows)
 
 
 class _WindowOf:

@@ -272,6 +272,9 @@ def _instrument(a: ActivityFacts, auth: AuthorizationFacts, entry: Any, fw: Lega
 def _window(a: ActivityFacts, span: Span | None, auth: AuthorizationFacts) -> list[_Draft]:
     ws, we = auth.window_bounds
     periods = auth.merged_periods
+    within = span is not None and ws is not None and we is not None and span.start_lo >= ws[1] and span.end_hi <= we[0]
+    if within and not periods:
+        return []  # within the window (the common case, decided before any value is gathered)
     vals = {
         "activity_start": a.start,
         "activity_end": a.end,
@@ -304,19 +307,18 @@ def _personnel(a: ActivityFacts, auth: AuthorizationFacts) -> list[_Draft]:
     if limit is None:
         return []
     low, best, high = a.personnel_low, a.personnel_best, a.personnel_high
-    vals = {"limit": limit, "low": low, "best": best, "high": high}
     if low is None and best is None and high is None:
-        return [_f(a, auth, PERSONNEL, UNDETERMINED, "personnel_unknown", **vals)]
-    includes_host = a.host is not None and a.host in a.countries
-    floor = low if low is not None else best if high is None else None
-    if floor is not None and floor > limit:
-        if includes_host:
-            return [_f(a, auth, PERSONNEL, UNDETERMINED, "personnel_with_host", **vals)]
-        return [_f(a, auth, PERSONNEL, VIOLATION, "personnel_over", **vals)]
-    top = max(x for x in (low, best, high) if x is not None)
-    if top > limit:
-        return [_f(a, auth, PERSONNEL, UNDETERMINED, "personnel_maybe_over", **vals)]
-    return []
+        reason = "personnel_unknown"
+    else:
+        floor = low if low is not None else best if high is None else None
+        if floor is not None and floor > limit:
+            reason = "personnel_with_host" if a.host is not None and a.host in a.countries else "personnel_over"
+        elif max(x for x in (low, best, high) if x is not None) > limit:
+            reason = "personnel_maybe_over"
+        else:
+            return []
+    severity = VIOLATION if reason == "personnel_over" else UNDETERMINED
+    return [_f(a, auth, PERSONNEL, severity, reason, limit=limit, low=low, best=best, high=high)]
 
 
 #: place verdicts already reached, by (table, activity place, department, precision, authorized places): places

@@ -216,4 +216,12 @@ def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values
 
 def _sentences(text: str) -> str:
     """Each sentence starts with a capital letter ("la actividad …" at the start of one)."""
-    return re.sub(r"(^|\. )([a-záéíóú])", lambda m: m.group(1) + m.group(2).upper(), text)
+    if text[:1] in _LOWER:
+        text = text[0].upper() + text[1:]
+    if ". " in text:
+        text = _AFTER_STOP.sub(lambda m: ". " + m.group(1).upper(), text)
+    return text
+
+
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyzáéíóú")
+_AFTER_STOP = re.compile(r"\. ([a-záéíóú])")
