@@ -60,7 +60,12 @@ def _evidence(a: ActivityFacts, auth: AuthorizationFacts | None, **values: Any) 
     return {"records": records, "citations": citations, "values": {k: _plain(v) for k, v in values.items()}}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(v: Any) -> Any:
+    if type(v) in _SCALARS:
+        return v
     if isinstance(v, list | tuple | set | frozenset):
         return [_plain(x) for x in (sorted(v) if isinstance(v, set | frozenset) else v)]
     if hasattr(v, "isoformat"):
@@ -420,5 +425,6 @@ def _finish(d: _Draft) -> Finding:
     es, en = explain(d.text, d.a, d.auth, d.values)
     if d.values.get("unlinked"):
         es, en = f"{es} {UNLINKED[0]}", f"{en} {UNLINKED[1]}"
-    evidence = {**_evidence(d.a, d.auth, **d.values), "reason": d.text}
+    evidence = _evidence(d.a, d.auth, **d.values)
+    evidence["reason"] = d.text
     return Finding(d.a.id, d.auth.id if d.auth else None, d.rule, d.severity, es, en, evidence)
