@@ -407,8 +407,6 @@ class Activity(Record):
         indexes = [
             models.Index(fields=["kind", "start_date"]),
             models.Index(fields=["fiscal_year", "program"]),
-            # the activities an authorization may cover (oversight recomputes them when it changes)
-            models.Index(fields=["host_country", "start_date"]),
         ]
 
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('oversight', '0002_activity_equipment'),
-        ('records', '0006_statement_about_countries'),
+        ('records', '0005_statement_about_countries'),
     ]
 
     operations = [

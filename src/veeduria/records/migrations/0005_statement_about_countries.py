@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0005_activity_host_start_index'),
+        ('records', '0004_reliability_labels'),
     ]
 
     operations = [
