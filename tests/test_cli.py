@@ -116,3 +116,16 @@ def test_import_messages_in_spanish(tmp_path: Path) -> None:
     assert last.startswith(f"veeduria import: no se importó nada: {path}, línea 3, columna quantity (9): ")
     assert "'doce' no es un número (--skip-bad-rows importa las demás filas)" in last
     assert last.count("no se importó nada") == 1
+
+
+def test_import_recomputes_the_findings(tmp_path: Path) -> None:
+    """A bulk import bypasses the per-record recomputation: the command recomputes the findings after it."""
+    header = "report_fy,program,course_title,us_unit,student_unit,location,start_date,end_date,quantity,total_cost\n"
+    row = "2019_2020,IMET-1 - Fiscal Year 2019,BASIC OFFICER,MTT,Army,LIMA PERU,1/7/2019,6/14/2019,2,$100\n"
+    path = tmp_path / "cursos.csv"
+    path.write_text(header + row, encoding="utf-8")
+    first = run("import", "fmtrpt", str(path), "--country", "PER", data_dir=tmp_path, env={"VEEDURIA_LANGUAGE": "en"})
+    assert first.returncode == 0, first.stderr
+    assert "findings: 1" in first.stdout  # a course in Peru given by the US, no authorization recorded
+    again = run("import", "fmtrpt", str(path), "--country", "PER", data_dir=tmp_path, env={"VEEDURIA_LANGUAGE": "en"})
+    assert "findings" not in again.stdout  # nothing changed, nothing recomputed

@@ -144,6 +144,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportFailed as exc:
         raise CommandError(_("no se importó nada: %(error)s") % {"error": exc}) from exc
     print(report.summary())
+    if report.created or report.updated:  # bulk writes bypass the per-record recomputation of the findings
+        from veeduria.oversight.engine import recompute_all
+
+        print(_("hallazgos: %(n)d") % {"n": recompute_all()})
     return 0
 
 
