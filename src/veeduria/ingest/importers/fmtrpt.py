@@ -78,8 +78,6 @@ FIELDS = (
     "reliability",
 )
 _HOST = FIELDS.index("host_country_id")
-#: position of the trainees' country, appended to the values after ``FIELDS`` (written as a participant)
-_PARTICIPANT = len(FIELDS)
 
 #: the limits of the two numbers a row carries (digits of the cost, integer range of the head count)
 _COST = field_checker(Activity, "cost")
@@ -209,6 +207,7 @@ def run(ctx: Context) -> None:
     add = writer.add
     usa = ctx.country_id("USA")
     places = {"home": 0, "abroad": 0, "unknown": 0}  # where courses took place, relative to the trainees
+    links: dict[str, dict[str, list[str]]] = {}
     seen: dict[str, int] = {}
     group: tuple[Any, ...] | None = None
     for row in table.rows:
@@ -226,7 +225,7 @@ def run(ctx: Context) -> None:
             ):
                 ctx.report.filtered += 1  # a program total row (only program, quantity and cost)
                 continue
-            pk, values, locator, note, key = _record(ctx, row, iso3, usa)
+            pk, values, locator, note, key, trainees = _record(ctx, row, iso3, usa)
         except RowError as err:
             ctx.row_error(err)
             continue
@@ -240,10 +239,12 @@ def run(ctx: Context) -> None:
         seen[key] = occurrence
         if occurrence > 1:
             pk = f"{pk}-{occurrence}"
-        trainees = values[_PARTICIPANT]
         held_in = values[_HOST]
         places["unknown" if held_in is None else "home" if held_in == trainees else "abroad"] += 1
-        add(pk, values[:_PARTICIPANT], locator=locator, note=note, m2m={"countries": [trainees]})
+        participants = links.get(trainees)
+        if participants is None:  # one shared mapping per trainees' country (the writer only reads it)
+            participants = links[trainees] = {"countries": [trainees]}
+        add(pk, values, locator=locator, note=note, m2m=participants)
     writer.flush()
     if any(places.values()):
         ctx.report.notes.append(
@@ -269,8 +270,9 @@ def _locator_head(report_fy: str, fy: str) -> str:
     return f"report FY{report_label}, " if report_label else ""
 
 
-def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tuple[Any, ...], str, str, str]:
-    """(id, values in the order of ``FIELDS``, locator, reading notes, key of the row in its report year)."""
+def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tuple[Any, ...], str, str, str, str]:
+    """(id, values in the order of ``FIELDS``, locator, reading notes, key of the row in its report year, the
+    trainees' country id)."""
     notes: list[str] = []
     get = row.values.get  # CSV values: strings, already stripped
     program_label = get("program") or ""
@@ -357,7 +359,6 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
         "USD" if cost is not None else "",
         fy,
         Reliability.PARTLY,
-        country_id,  # _PARTICIPANT
     )
     uuid = get("uuid") or ""
     if uuid:
@@ -380,4 +381,4 @@ def _record(ctx: Context, row: Row, iso3: str, provider: str) -> tuple[str, tupl
             )
         )
         pk = f"fmtrpt-{iso3.lower()}-{fy or 'x'}-{key}"
-    return pk, values, locator, "; ".join(notes), key
+    return pk, values, locator, "; ".join(notes), key, country_id
