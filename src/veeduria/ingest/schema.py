@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 
 from veeduria.evidence.revisions import CHILD_RELATIONS
+from veeduria.evidence.writes import precision_partner
 from veeduria.records.registry import BY_KEY, SOURCE_MODEL
 
 #: Keys every record accepts besides its model fields.
@@ -46,18 +47,6 @@ class FileSpec:
     needs_citation: bool = True
 
 
-def _precision_partner(model: type[models.Model], name: str) -> str | None:
-    stems = [name]
-    for suffix in ("_on", "_date"):
-        if name.endswith(suffix):
-            stems.insert(0, name[: -len(suffix)])
-    names = {f.name for f in model._meta.concrete_fields}
-    for stem in stems:
-        if f"{stem}_precision" in names:
-            return f"{stem}_precision"
-    return None
-
-
 def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
     common: dict[str, Any] = {
         "name": f.name,
@@ -69,7 +58,7 @@ def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
     if isinstance(f, models.ForeignKey):
         return FieldSpec(kind="fk", target=f.related_model, required=required, **common)  # type: ignore[arg-type]
     if isinstance(f, models.DateField):
-        return FieldSpec(kind="date", required=required, precision_field=_precision_partner(model, f.name), **common)
+        return FieldSpec(kind="date", required=required, precision_field=precision_partner(model, f), **common)
     if isinstance(f, models.BooleanField):
         return FieldSpec(kind="bool", required=required, **common)
     if isinstance(f, models.DecimalField):
@@ -91,7 +80,7 @@ def _fields_of(model: type[models.Model], skip: set[str]) -> dict[str, FieldSpec
     precision = {
         p
         for f in model._meta.concrete_fields
-        if isinstance(f, models.DateField) and (p := _precision_partner(model, f.name))
+        if isinstance(f, models.DateField) and (p := precision_partner(model, f))
     }
     specs: dict[str, FieldSpec] = {}
     for f in model._meta.concrete_fields:
