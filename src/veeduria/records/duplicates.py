@@ -525,11 +525,9 @@ def load_facts(type_key: str) -> list[Facts]:
             foreign[str(pk)].append(str(country))
     ct = ContentType.objects.get_for_model(model)
     origins: dict[str, str] = {}
-    has_source = any(f.name == "source" for f in Revision._meta.concrete_fields)
-    columns = ["object_id", "author", *(["source"] if has_source else [])]
-    for row in Revision.objects.filter(content_type=ct, action=Revision.Action.CREATE).values_list(*columns):
-        author, source = row[1], (row[2] if has_source else "")
-        origins[row[0]] = source or (author if ":" in author else "")
+    creations = Revision.objects.filter(content_type=ct, action=Revision.Action.CREATE)
+    for object_id, author, source in creations.values_list("object_id", "author", "source"):
+        origins[object_id] = source or (author if ":" in author else "")
     return [facts_of(type_key, o, foreign.get(str(o.pk), []), origins.get(str(o.pk), "")) for o in objs]
 
 

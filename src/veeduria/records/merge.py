@@ -46,25 +46,14 @@ class MergeResult:
 # ------------------------------------------------------------------------------------------ redirects
 def resolve_merged(model: type[models.Model], ids: Iterable[str]) -> dict[str, str]:
     """``{old id: surviving id}`` for those of ``ids`` that were merged into another record of ``model``
-    (chains followed: A→B then B→C gives A→C). Writers call it before creating a record, so that an import
-    or a dataset never brings back a merged id."""
+    (one query: :func:`merge` repoints earlier merges, so A→B then B→C is stored as A→C and B→C). Writers
+    call it before creating a record, so that an import or a dataset never brings back a merged id."""
     wanted = {str(i) for i in ids}
     if not wanted:
         return {}
     ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    rows = MergedRecord.objects.filter(content_type=ct)
-    links = dict(rows.filter(old_id__in=wanted).values_list("old_id", "new_id"))
-    result: dict[str, str] = {}
-    for old, new in links.items():
-        seen = {old}
-        while True:
-            nxt = rows.filter(old_id=new).values_list("new_id", flat=True).first()
-            if nxt is None or nxt in seen:
-                break
-            seen.add(new)
-            new = nxt
-        result[old] = new
-    return result
+    rows = MergedRecord.objects.filter(content_type=ct, old_id__in=wanted)
+    return dict(rows.values_list("old_id", "new_id"))
 
 
 def merged_ids(obj: models.Model) -> list[str]:
