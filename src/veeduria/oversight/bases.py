@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from veeduria.oversight.bases_text import CATEGORIES, CRITERIA, describe_date, fmt_amount
+from veeduria.oversight.facts import bounds
 
 Answer = Literal["yes", "no", "unknown"]
 YES: Answer = "yes"
@@ -370,12 +371,9 @@ def _max_span_days(use: UseFact) -> int | None:
 
 
 def _latest(value: date, precision: str) -> date:
-    if precision == "year":
-        return date(value.year, 12, 31)
-    if precision == "month":
-        nxt = date(value.year + (value.month == 12), value.month % 12 + 1, 1)
-        return date.fromordinal(nxt.toordinal() - 1)
-    return value
+    """The last day a date of this precision can stand for."""
+    span = bounds(value, precision)
+    return span[1] if span else value
 
 
 def _exclusive_control(facts: FacilityFacts) -> Criterion:

@@ -147,27 +147,15 @@ def _check(
             return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_auth_dates_unknown", foreign=a.foreign())]
         if entry is None:
             return [_f(a, None, NO_AUTHORIZATION, UNDETERMINED, "no_auth_rule_unknown", kind=a.kind)]
-        if not framework.register_covers(entry.requires, span.start_lo, span.end_hi):
-            # the database does not hold every instrument of that level for these dates: absence is not proof
-            return [
-                _f(
-                    a,
-                    None,
-                    NO_AUTHORIZATION,
-                    UNDETERMINED,
-                    "no_auth_unregistered",
-                    foreign=a.foreign(),
-                    requires=entry.requires,
-                    basis=entry.basis,
-                )
-            ]
+        # the database may not hold every instrument of that level for these dates: then absence is not proof
+        registered = framework.register_covers(entry.requires, span.start_lo, span.end_hi)
         return [
             _f(
                 a,
                 None,
                 NO_AUTHORIZATION,
-                VIOLATION,
-                "no_auth",
+                VIOLATION if registered else UNDETERMINED,
+                "no_auth" if registered else "no_auth_unregistered",
                 foreign=a.foreign(),
                 requires=entry.requires,
                 basis=entry.basis,
