@@ -24,6 +24,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import AutoFieldMixin
 from django.utils.translation import gettext as _
 
+from veeduria.evidence.writes import precision_partner
 from veeduria.records import models as m
 
 #: integer ranges by field type, as PostgreSQL stores them (SQLite accepts more; data must fit both)
@@ -126,6 +127,12 @@ def _not_finite(value: Any) -> CleanError:
     return CleanError(_("%(value)s no es un número finito") % {"value": repr(value)})
 
 
+def _out_of_range(value: Any, low: float, high: float) -> CleanError:
+    return CleanError(
+        _("%(value)s está fuera del rango admitido (%(low)s a %(high)s)") % {"value": value, "low": low, "high": high}
+    )
+
+
 def _number(value: Any) -> Decimal:
     """A finite number from an int, float, Decimal or numeric text."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
@@ -193,10 +200,7 @@ def _integer(low: int, high: int) -> Checker:
                 raise CleanError(_("%(value)s no es un número entero") % {"value": repr(value)})
             value = int(number)
         if not low <= value <= high:
-            raise CleanError(
-                _("%(value)s está fuera del rango admitido (%(low)s a %(high)s)")
-                % {"value": value, "low": low, "high": high}
-            )
+            raise _out_of_range(value, low, high)
         return value
 
     return check
@@ -206,10 +210,7 @@ def _ranged(inner: Checker, low: float, high: float) -> Checker:
     def check(value: Any) -> Any:
         value = inner(value)
         if not low <= value <= high:
-            raise CleanError(
-                _("%(value)s está fuera del rango admitido (%(low)s a %(high)s)")
-                % {"value": value, "low": low, "high": high}
-            )
+            raise _out_of_range(value, low, high)
         return value
 
     return check
@@ -333,12 +334,8 @@ def period_end(day: dt.date, precision: Any) -> dt.date | None:
 @lru_cache(maxsize=512)
 def precision_field(model: type[models.Model], name: str) -> str | None:
     """The field storing the precision of date field ``name`` (``start_date`` → ``start_precision``)."""
-    names = {f.name for f in model._meta.concrete_fields}
-    stems = [name]
-    for suffix in ("_on", "_date"):
-        if name.endswith(suffix):
-            stems.insert(0, name[: -len(suffix)])
-    return next((f"{s}_precision" for s in stems if f"{s}_precision" in names), None)
+    field = _field(model, name)
+    return None if field is None else precision_partner(model, field)
 
 
 def _field(model: type[models.Model], name: str) -> models.Field | None:
