@@ -85,3 +85,11 @@ def test_provenance_from_revisions() -> None:
     assert fields["amount"] == (IMPORTED, "fa-other")
     assert fields["program"] == (CURATED, "")
     assert fields.get("stage", creator) == (IMPORTED, "fa-file")
+
+
+def test_same_value_across_the_types_a_database_gives_back() -> None:
+    from decimal import Decimal
+
+    assert same_value(Decimal("1.50"), 1.5) and same_value(Decimal("560000000.00"), Decimal("560000000"))
+    assert same_value(dt.datetime(2020, 1, 2, 0, 0), dt.date(2020, 1, 2))
+    assert not same_value(Decimal("1.5"), "uno") and not same_value(Decimal("1.5"), Decimal("1.6"))

@@ -20,6 +20,7 @@ Every change ends with :func:`veeduria.evidence.revisions.record_change` (one re
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +48,13 @@ def same_value(old: Any, new: Any) -> bool:
         return True
     if isinstance(old, list | tuple | set) and isinstance(new, list | tuple | set):
         return sorted(map(str, old)) == sorted(map(str, new))
+    if isinstance(old, decimal.Decimal) or isinstance(new, decimal.Decimal):
+        try:
+            return decimal.Decimal(str(old)) == decimal.Decimal(str(new))
+        except decimal.InvalidOperation:
+            return False
+    if isinstance(old, dt.datetime) and isinstance(new, dt.date) and not isinstance(new, dt.datetime):
+        return old.date() == new  # a date stored in a datetime column (SQLite reads some back so)
     return bool(plain(old) == plain(new)) or str(plain(old)) == str(plain(new))
 
 

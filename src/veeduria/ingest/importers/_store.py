@@ -13,7 +13,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from veeduria.evidence.writes import (
     precision_partner,
     provenance_from_revisions,
     resolve,
+    same_value,
 )
 from veeduria.ingest.importers import _parse as P
 from veeduria.ingest.importers._read import Row
@@ -87,23 +87,6 @@ def fewer_collections() -> Iterator[None]:
 def _driver_integrity_error() -> type[Exception]:
     """The driver's own IntegrityError (psycopg's ``COPY`` raises it unwrapped)."""
     return getattr(getattr(connection, "Database", None), "IntegrityError", IntegrityError)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
-
-
-def _same(old: Any, new: Any) -> bool:
-    if old == new:
-        return True
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        try:
-            return Decimal(str(old)) == Decimal(str(new))
-        except Exception:
-            return False
-    if isinstance(old, dt.datetime) and isinstance(new, dt.date) and not isinstance(new, dt.datetime):
-        return old.date() == new
-    return False
 
 
 class Progress:
@@ -540,10 +523,10 @@ class Writer:
     def _differs(self, values: dict[str, Any] | tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
         """Whether a queued record states a value other than the stored one (a quick check first)."""
         if type(values) is tuple:
-            return values != stored and any(not _same(a, b) for a, b in zip(stored, values, strict=True))
+            return values != stored and any(not same_value(a, b) for a, b in zip(stored, values, strict=True))
         assert isinstance(values, dict)
         index = self.index
-        return any(not _same(stored[index[k]], v) for k, v in values.items())
+        return any(not same_value(stored[index[k]], v) for k, v in values.items())
 
     def _templates(self) -> tuple[_Template, _Template, _Template]:
         """Rows of the three INSERTs of a created record (record, citation, create revision) from tuples."""
@@ -658,13 +641,13 @@ class Writer:
                     continue  # goes with its date
                 was = old[k]
                 partner = self.date_precision.get(k)
-                if _same(was, new) and (partner is None or old[partner] == given.get(partner, old[partner])):
+                if same_value(was, new) and (partner is None or old[partner] == given.get(partner, old[partner])):
                     continue
                 name = names[k]
                 by = fields_by.get(name, creator)
                 if by != mine and k not in self.fill:
                     continue  # a fact this format does not state on a record another source wrote
-                outcome = Resolution(set=True) if _same(was, new) else self._decide(by, was, new, locator)
+                outcome = Resolution(set=True) if same_value(was, new) else self._decide(by, was, new, locator)
                 if outcome.keep is not None:
                     precision = (old[partner] if outcome.keep.incumbent else given.get(partner)) if partner else None
                     value = alternative_value(self.field_by_attname[k], outcome.keep.value, precision)
