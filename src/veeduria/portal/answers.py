@@ -6,6 +6,7 @@ records."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
@@ -13,13 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from veeduria.evidence.models import Status
+from veeduria.evidence.models import Citation, Source, Status
+from veeduria.oversight.base_facts import assessments_for
+from veeduria.oversight.models import CriterionAnswer
 from veeduria.portal.display import Value as Shown
+from veeduria.portal.display import format_date
 from veeduria.records import presence
 from veeduria.records.models import (
     Authorization,
@@ -109,13 +114,8 @@ class FacilityAnswer:
     period: str = ""
 
 
-def assessments(host: Country, foreign: Country) -> list[FacilityAnswer] | None:
-    """The presence assessment of every facility of ``host`` for ``foreign``; ``None`` while the assessment
-    module is not installed."""
-    try:
-        from veeduria.oversight.base_facts import assessments_for
-    except ImportError:
-        return None
+def assessments(host: Country, foreign: Country) -> list[FacilityAnswer]:
+    """The presence assessment of every facility of ``host`` for ``foreign``."""
     found = [_facility_answer(a) for a in assessments_for(host.iso3, foreign.iso3)]
     periods = use_periods(foreign, [a.facility.href for a in found])
     for item in found:
@@ -126,8 +126,6 @@ def assessments(host: Country, foreign: Country) -> list[FacilityAnswer] | None:
 def use_periods(foreign: Country, hrefs: list[str | None]) -> dict[str, str]:
     """The period of ``foreign``'s recorded use of each facility ("1989–1993", "desde 1983"), keyed by the
     facility's address, so that the answer says when a presence was, not only that it was."""
-    from veeduria.records.models import FacilityUse
-
     spans: dict[str, list[Any]] = {}
     uses = FacilityUse.objects.filter(user_country=foreign, status="published").values_list(
         "facility_id", "start_date", "end_date"
@@ -149,8 +147,6 @@ def use_periods(foreign: Country, hrefs: list[str | None]) -> dict[str, str]:
 
 
 def _facility_answer(a: Any) -> FacilityAnswer:
-    from veeduria.oversight.models import CriterionAnswer
-
     lang = "en" if (get_language() or "es")[:2] == "en" else "es"
     answer_labels = dict(CriterionAnswer.choices)
     criteria = [
@@ -184,11 +180,9 @@ def _names(items: list[FacilityAnswer]) -> str:
     return text
 
 
-def sentence(host: Country, foreign: Country, answers: list[FacilityAnswer] | None) -> str:
+def sentence(host: Country, foreign: Country, answers: list[FacilityAnswer]) -> str:
     """The one-sentence answer, composed from the facilities' categories."""
     names = {"foreign": foreign.title, "host": host.title}
-    if answers is None:
-        return _("La evaluación de las instalaciones de %(host)s todavía no está disponible.") % names
     by = {k: [a for a in answers if a.category == k] for k in (BASE, STANDING, TEMPORARY)}
     if by[BASE]:
         n = len(by[BASE])
@@ -227,11 +221,6 @@ def personnel(host: Country, foreign: Country) -> tuple[list[PersonnelRow], list
     """The foreign personnel counts in ``host`` over time: per year, its last reported period, with the
     active-duty total and the total of all categories (``None`` where the source gives no figure); and the
     sources cited by those counts."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from veeduria.evidence.models import Citation, Source
-    from veeduria.portal.display import format_date
-
     qs = PersonnelCount.objects.exclude(status=Status.WITHDRAWN).filter(host_country=host, sending_country=foreign)
     last: dict[int, tuple[int, int]] = {}
     for year, month in qs.values_list("year", "month").distinct():
@@ -252,8 +241,6 @@ def personnel(host: Country, foreign: Country) -> tuple[list[PersonnelRow], list
         elif category == "all" and service in {"all", "total"}:
             row["all"] = count
     rows = []
-    import datetime as dt
-
     for (year, month), row in sorted(cells.items(), reverse=True):
         period = format_date(dt.date(year, month, 1), "month") if month else str(year)
         rows.append(PersonnelRow(period, row.get("active"), row.get("all")))

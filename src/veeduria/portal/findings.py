@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -132,12 +133,7 @@ def rows(findings: Iterable[Finding]) -> list[Row]:
 
 def _download(fmt: str) -> str:
     """The address of the findings file in format ``fmt`` (``/es/hallazgos.csv``), made by the export view."""
-    for name in ("portal:findings-export", "portal:findings-download"):
-        try:
-            return reverse(name, kwargs={"fmt": fmt})
-        except NoReverseMatch:
-            continue
-    return reverse("portal:findings").rstrip("/") + f".{fmt}"
+    return reverse("portal:findings-export", kwargs={"fmt": fmt})
 
 
 def _int(value: str) -> int | None:
@@ -149,8 +145,6 @@ def _int(value: str) -> int | None:
 
 def _with_filters(href: str, severity: str, rule: str, year: str, country: str) -> str:
     """``href`` with the page's filters that are set as its query string."""
-    from urllib.parse import urlencode
-
     query = urlencode(
         {k: v for k, v in (("severity", severity), ("rule", rule), ("year", year), ("country", country)) if v}
     )
@@ -165,6 +159,7 @@ def findings_page(request: HttpRequest) -> HttpResponse:
     rule = get.get("rule", "").strip()[:40]
     year_text = get.get("year", "").strip()
     year = _int(year_text)
+    year_text = year_text if year else ""
     country = get.get("country", "").strip().upper()[:3]
     where = country or None
     qs = list_findings(severity=severity or None, rule=rule or None, year=year, country=where)
@@ -188,11 +183,11 @@ def findings_page(request: HttpRequest) -> HttpResponse:
         "rules": [(key[5:], rule_label(key[5:]), n) for key, n in by_rule.items() if key.startswith("rule:")],
         "years": years,
         "countries": [(c.iso3, c.title) for c in involved],
-        "filters": {"severity": severity, "rule": rule, "year": year_text if year else "", "country": country},
+        "filters": {"severity": severity, "rule": rule, "year": year_text, "country": country},
         "query": params.urlencode(),
         # the downloads hold what the page shows: the same filters (only those set and valid)
-        "csv_href": _with_filters(_download("csv"), severity, rule, year_text if year else "", country),
-        "json_href": _with_filters(_download("json"), severity, rule, year_text if year else "", country),
+        "csv_href": _with_filters(_download("csv"), severity, rule, year_text, country),
+        "json_href": _with_filters(_download("json"), severity, rule, year_text, country),
     }
     return render(request, "portal/findings.html", context)
 
