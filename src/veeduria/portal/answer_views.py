@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import localized
@@ -52,15 +52,6 @@ def summary(host: Country, foreign: Country) -> dict[str, Any]:
         "href": answer_url(host, foreign),
         "assessments": assessed,
     }
-
-
-def _methodology() -> str:
-    for name in ("portal:method-bases", "portal:method-presence", "portal:presence-method"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
 
 
 def _authorization_rows(host: Country, foreign: Country) -> tuple[list[dict[str, Any]], int]:
@@ -145,6 +136,6 @@ def bases_answer(request: HttpRequest, host: str, foreign: str) -> HttpResponse:
         "findings_href": findings_href,
         "statements": [_statement(s) for s in answers.statements(h, f)],
         "pairs": _pairs(),
-        "methodology_href": _methodology(),
+        "methodology_href": reverse("portal:method-bases"),
     }
     return render(request, "portal/answer_bases.html", context)
