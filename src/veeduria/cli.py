@@ -85,10 +85,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     for name, report in import_bundled(progress=None):
         print(f"{name}: {report.summary()}")
     _apply_merges(folder)
+    _recompute_findings()
+    return 0
+
+
+def _recompute_findings() -> None:
+    """Replace every compliance finding and print how many there are."""
     from veeduria.oversight.engine import recompute_all
 
     print(_("hallazgos: %(n)d") % {"n": recompute_all()})
-    return 0
 
 
 def _apply_merges(folder: Path) -> None:
@@ -145,9 +150,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(_("no se importó nada: %(error)s") % {"error": exc}) from exc
     print(report.summary())
     if report.created or report.updated:  # bulk writes bypass the per-record recomputation of the findings
-        from veeduria.oversight.engine import recompute_all
-
-        print(_("hallazgos: %(n)d") % {"n": recompute_all()})
+        _recompute_findings()
     return 0
 
 
@@ -251,12 +254,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_oversight(args: argparse.Namespace) -> int:
     """List the compliance findings of one severity, or recompute them all."""
+    from django.utils.translation import get_language
+
     from veeduria.oversight import output
-    from veeduria.oversight.engine import recompute_all
     from veeduria.oversight.queries import list_findings
 
     if args.action == "recompute":
-        print(_("hallazgos: %(n)d") % {"n": recompute_all()})
+        _recompute_findings()
         return 0
     data = output.rows(list_findings(severity=args.severity))
     if args.format == "json":
@@ -264,14 +268,8 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(output.to_csv(data))
     elif data:
-        print(output.to_text(data, settings_language()))
+        print(output.to_text(data, get_language() or "es"))
     return 1 if data else 0
-
-
-def settings_language() -> str:
-    from django.conf import settings
-
-    return str(settings.CLI_LANGUAGE)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -306,6 +304,8 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from veeduria.records.duplicates import DEFAULT_MIN_SCORE  # plain Python: no Django needed yet
+
     parser = argparse.ArgumentParser(
         prog="veeduria",
         description="Veeduría: evidence-based observatory of foreign military presence and cooperation.",
@@ -352,7 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("duplicates", cmd_duplicates, "list probable duplicate records for editors, with a score and reasons")
     p.add_argument("--type", action="append", help="only this record type (repeatable), e.g. authorizations")
-    p.add_argument("--min-score", type=float, default=0.5, help="lowest score listed, 0–1 (default 0.5)")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=DEFAULT_MIN_SCORE,
+        help=f"lowest score listed, 0–1 (default {DEFAULT_MIN_SCORE})",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
 
     p = add("merge", cmd_merge, "merge a record into another (the old id redirects; citations and history kept)")
