@@ -106,7 +106,7 @@ class RevisionedAdmin(admin.ModelAdmin):
                 for f in obj._meta.concrete_fields
                 if not f.primary_key and not getattr(f, "generated", False) and f.name in form.changed_data
             }
-            apply_values(stored, edited, origin=CURATED)
+            apply_values(stored, edited, origin=CURATED, save=False)  # the form saves the editor's values below
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

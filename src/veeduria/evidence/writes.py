@@ -196,10 +196,12 @@ def apply_values(
     locator: str = "",
     fields: Iterable[str] | None = None,
     facts: SourceFacts | None = None,
+    save: bool = True,
 ) -> list[str]:
     """Write ``values`` (by attname) into a saved record through the precedence rules; save it if a value
-    changed. ``fields``: the attnames this writer states on a record it did not write (default: all).
-    Returns the names of the fields whose value changed; kept-aside values are stored as alternatives."""
+    changed (unless ``save`` is false: the caller saves). ``fields``: the attnames this writer states on a record it
+    did not write (default: all). Returns the names of the fields whose value changed; kept-aside values are
+    stored as alternatives."""
     model = type(obj)
     by_attname = {f.attname: f for f in model._meta.concrete_fields if not getattr(f, "generated", False)}
     stated = set(values if fields is None else fields)
@@ -233,7 +235,7 @@ def apply_values(
             if partner:
                 setattr(obj, partner, new_precision)
             changed.append(field.name)
-    if changed:
+    if changed and save:
         obj.save()
     return changed
 
