@@ -6,7 +6,7 @@ links (``norm_links``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.functional import Promise
@@ -67,6 +67,14 @@ WHY: dict[str, Promise] = {
 
 _DATES = {"activity_start": "start_precision", "activity_end": "end_precision"}
 _WINDOW = {"window_start": "window_start_precision", "window_end": "window_end_precision"}
+#: value name → the labels of its codes
+_CODES: dict[str, dict[str, Any]] = {
+    "missing": MISSING,
+    "requires": REQUIRES,
+    "why": WHY,
+    "instrument": dict(InstrumentType.choices),
+    "kind": dict(ActivityKind.choices),
+}
 
 
 class Lookups:
@@ -108,10 +116,6 @@ def _item(text: Any) -> str:
     return f"{labels[category]}: {name}" if sep and category in labels else str(text)
 
 
-def _code(table: dict[str, Any]) -> Callable[[Any, Finding, Lookups], str]:
-    return lambda v, f, lk: ", ".join(str(table.get(str(x), x)) for x in _list(v))
-
-
 def _render(name: str, value: Any, f: Finding, lookups: Lookups) -> str:
     if name in _DATES:
         return _date(value, getattr(f.activity, _DATES[name], "day"))
@@ -123,15 +127,9 @@ def _render(name: str, value: Any, f: Finding, lookups: Lookups) -> str:
         return ", ".join(lookups.country(x) for x in _list(value))
     if name == "items":
         return "; ".join(_item(x) for x in _list(value))
-    tables: dict[str, dict[str, Any]] = {
-        "missing": MISSING,
-        "requires": REQUIRES,
-        "why": WHY,
-        "instrument": dict(InstrumentType.choices),
-        "kind": dict(ActivityKind.choices),
-    }
-    if name in tables:
-        return _code(tables[name])(value, f, lookups)
+    table = _CODES.get(name)
+    if table is not None:
+        return ", ".join(str(table.get(str(x), x)) for x in _list(value))
     if isinstance(value, bool):
         return display.yes_no(value)
     if isinstance(value, int | float):
