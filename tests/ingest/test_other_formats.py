@@ -187,3 +187,21 @@ def test_vine_coordinates_of_a_country_centroid_have_country_precision(tmp_path:
     run_import("vine-sites", path)
     precision = dict(Facility.objects.values_list("locality", "coord_precision"))
     assert precision == {"Somewhere": "country", "Lima": "locality"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mme1: latitude\n", "mme1: a map (drop, note_es, note_en) is expected, got 'latitude'"),
+        ("mme1: {drop: latitude}\n", "mme1: “drop” only accepts latitude, longitude"),
+        ("mme1: {drop: [altitude]}\n", "mme1: “drop” only accepts latitude, longitude"),
+    ],
+)
+def test_mme_corrections_file_says_which_entry_is_wrong(tmp_path: Path, text: str, expected: str) -> None:
+    from veeduria.ingest.importers.mme import _load_corrections
+
+    path = tmp_path / "mme.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        _load_corrections(path, 0.0)
+    assert expected in str(info.value)

@@ -105,8 +105,13 @@ def _load_corrections(path: Path, mtime: float) -> dict[str, dict[str, Any]]:
     if not isinstance(data, dict):
         raise ImportFailed(_("%(file)s: se esperaba un mapa de identificadores MME") % {"file": path})
     for mme_id, entry in data.items():
-        drop = entry.get("drop", []) if isinstance(entry, dict) else None
-        if drop is None or any(f not in _DROPPABLE for f in drop):
+        if not isinstance(entry, dict):
+            raise ImportFailed(
+                _("%(file)s, %(id)s: se esperaba un mapa (drop, note_es, note_en), no %(value)s")
+                % {"file": path, "id": mme_id, "value": repr(entry)}
+            )
+        drop = entry.get("drop", [])
+        if not isinstance(drop, list) or any(f not in _DROPPABLE for f in drop):
             raise ImportFailed(
                 _("%(file)s, %(id)s: «drop» solo admite %(fields)s")
                 % {"file": path, "id": mme_id, "fields": ", ".join(_DROPPABLE)}
