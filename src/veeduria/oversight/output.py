@@ -39,16 +39,11 @@ def _safe(value: Any) -> Any:
 
 
 def to_csv(data: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in data:
-        writer.writerow({k: _safe(v) for k, v in row.items()})
-    return out.getvalue()
+    return "".join(csv_chunks(data))
 
 
 def csv_chunks(data: Iterable[dict[str, Any]], every: int = 500) -> Iterator[str]:
-    """The text of ``to_csv``, in pieces of ``every`` rows (the header first), for a streamed response."""
+    """The findings as CSV in pieces of ``every`` rows (the header first), for a streamed response."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
