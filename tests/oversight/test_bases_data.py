@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from veeduria.ingest.dataset import load_folder
 from veeduria.ingest.importers import run_import
-from veeduria.oversight.base_facts import assess, assessments_for, counts
-from veeduria.oversight.bases import CRITERION_CODES
+from veeduria.oversight.base_facts import assess, assessments_for
+from veeduria.oversight.bases import CRITERION_CODES, summary
 from veeduria.oversight.models import FacilityObservation
 from veeduria.records.models import Facility
 
@@ -90,12 +90,12 @@ def test_every_facility_gets_an_assessment_in_few_queries(bundled: None) -> None
     assert len(ctx.captured_queries) < 40
     ids = {a.facility_id for a in found}
     assert ids == set(Facility.objects.filter(country__iso3="PER").values_list("pk", flat=True))
-    summary = counts(found)
-    assert sum(summary.values()) == len(found)
-    assert summary["foreign_base"] == 0
-    assert summary["shared_standing"] == 3  # NAMRU SOUTH Callao and Iquitos, Santa Lucía (1989–1993)
+    by_category = summary(found)
+    assert sum(by_category.values()) == len(found)
+    assert by_category["foreign_base"] == 0
+    assert by_category["shared_standing"] == 3  # NAMRU SOUTH Callao and Iquitos, Santa Lucía (1989–1993)
     for facility in Facility.objects.all():
-        assert assess(facility.pk).category in summary
+        assert assess(facility.pk).category in by_category
 
 
 def test_another_country_pair_has_no_evidence(bundled: None) -> None:

@@ -40,7 +40,6 @@ from veeduria.oversight.bases import (
     RecordFact,
     UseFact,
     assess_facts,
-    summary,
 )
 from veeduria.oversight.models import FacilityObservation
 from veeduria.records.models import (
@@ -371,7 +370,7 @@ def facilities_with_evidence(host_iso3: str, foreign_iso3: str) -> list[Facility
 
 def assessments_for(host_iso3: str, foreign_iso3: str) -> list[Assessment]:
     """The assessments of every facility of the host country with any evidence of the foreign country's
-    presence or classification, ordered by category (rule order), then name. :func:`counts` summarises them."""
+    presence or classification, ordered by category (rule order), then name. ``bases.summary`` counts them."""
     host, foreign = host_iso3.upper(), foreign_iso3.upper()
     facilities = facilities_with_evidence(host, foreign)
     out = [assess_facts(f) for f in _load(facilities, host, foreign) if _has_evidence(f)]
@@ -385,8 +384,3 @@ def _has_evidence(facts: FacilityFacts) -> bool:
     return bool(
         foreign_uses or facts.observations or facts.listings or classified or facts.authorizations or facts.activities
     )
-
-
-def counts(assessments: list[Assessment]) -> dict[str, int]:
-    """How many facilities in each category (every category, in rule order)."""
-    return summary(assessments)
