@@ -127,8 +127,10 @@ def use_periods(foreign: Country, hrefs: list[str | None]) -> dict[str, str]:
     """The period of ``foreign``'s recorded use of each facility ("1989–1993", "desde 1983"), keyed by the
     facility's address, so that the answer says when a presence was, not only that it was."""
     spans: dict[str, list[Any]] = {}
-    uses = FacilityUse.objects.filter(user_country=foreign, status="published").values_list(
-        "facility_id", "start_date", "end_date"
+    uses = (
+        FacilityUse.objects.filter(user_country=foreign)
+        .exclude(status=Status.WITHDRAWN)
+        .values_list("facility_id", "start_date", "end_date")
     )
     for facility_id, start, end in uses:
         span = spans.setdefault(facility_id, [None, None])
