@@ -15,6 +15,7 @@ from veeduria.evidence.revisions import CHILD_RELATIONS
 from veeduria.portal import display, findings, readable
 from veeduria.portal.display import Value
 from veeduria.records import merge
+from veeduria.records.export import PRIVATE_FIELDS
 from veeduria.records.models import Activity, Authorization
 from veeduria.records.queries import RELATED_LIMIT, reverse_relations
 from veeduria.records.registry import RecordType
@@ -29,7 +30,7 @@ _EXTRA_LABELS = {
     "id": gettext_lazy("identificador"),
 }
 #: never shown as rows: bookkeeping, the badge, and notes meant for editors only
-_HIDDEN = {"id", "created_at", "updated_at", "withdrawn_reason", "reliability", "editor_notes"}
+_HIDDEN = {"id", "created_at", "updated_at", "withdrawn_reason", "reliability", *PRIVATE_FIELDS}
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _label_of(model: type[models.Model], name: str) -> str:
 
 
 def _is_date(f: Any) -> bool:
-    return isinstance(getattr(f, "output_field", None) if getattr(f, "generated", False) else f, models.DateField)
+    return isinstance(display.value_field(f), models.DateField)
 
 
 def _changes(obj: Any, changes: dict[str, Any], lookup: readable.Lookup) -> list[Change]:

@@ -57,6 +57,11 @@ def list_url(rt: RecordType) -> str:
     return reverse(f"portal:{rt.key}-list")
 
 
+def value_field(f: Any) -> Any:
+    """The field whose type a value has: a generated field's output field, else ``f`` itself."""
+    return f.output_field if getattr(f, "generated", False) else f
+
+
 def title_of(obj: Any) -> str:
     return labels.coded_title(obj) or str(getattr(obj, "title", None) or obj)
 
@@ -114,8 +119,7 @@ def field_value(obj: Any, f: Any) -> Value:
     if raw is None or raw == "":
         return Value()
     name = f.name
-    if getattr(f, "generated", False):
-        f = f.output_field
+    f = value_field(f)
     if f.choices:
         return Value(text=str(dict(f.choices).get(raw, raw)))
     code = labels.code_label(obj, name, raw)

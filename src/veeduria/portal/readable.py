@@ -20,10 +20,11 @@ from veeduria.evidence.models import Precision
 from veeduria.evidence.revisions import CHILD_RELATIONS
 from veeduria.portal import display, labels
 from veeduria.portal.display import Value
+from veeduria.records.export import PRIVATE_FIELDS
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 #: keys of a revision's changes that readers never see (editors' notes, bookkeeping)
-HIDDEN_CHANGES = {"editor_notes", "created_at", "updated_at", "id"}
+HIDDEN_CHANGES = {*PRIVATE_FIELDS, "created_at", "updated_at", "id"}
 _SHORT = 160
 
 
@@ -74,7 +75,7 @@ def _field(model: type[models.Model], name: str) -> Any:
         f = model._meta.get_field(name)
     except Exception:
         return None
-    return getattr(f, "output_field", None) if getattr(f, "generated", False) else f
+    return display.value_field(f)
 
 
 def _plain(value: Any) -> Value:

@@ -33,11 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         (a, display.record_url(a), display.format_date(a.decision_date, a.decision_precision))
         for a in queries.latest_authorizations(8)
     ]
-    host = settings.HOST_COUNTRY
-    country = Country.objects.filter(iso3=host).first()
     activities_url = display.list_url(BY_KEY["activities"])
-    places = [(key, n, f"{activities_url}?where={key}") for key, n in presence.counts(host).items()]
-    context = {"counts": counts, "latest": latest, "places": places, "host_name": country.title if country else host}
+    places = [(key, n, f"{activities_url}?where={key}") for key, n in presence.counts(settings.HOST_COUNTRY).items()]
+    context = {"counts": counts, "latest": latest, "places": places, "host_name": _host_name()}
     context.update(_home_answers())
     return render(request, "portal/home.html", context)
 
@@ -75,19 +73,24 @@ def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
     }
 
 
+def _host_name() -> str:
+    """The title of the host country (``settings.HOST_COUNTRY``), or its code when it is not in the database."""
+    country = Country.objects.filter(iso3=settings.HOST_COUNTRY).first()
+    return country.title if country else settings.HOST_COUNTRY
+
+
 def _where_choices(rt: RecordType) -> list[tuple[str, str]]:
     """The activities list's ``where`` filter: foreign presence in the host country, its personnel abroad,
     place unknown (see ``records.presence``)."""
     if rt.model is not Activity:
         return []
-    country = Country.objects.filter(iso3=settings.HOST_COUNTRY).first()
-    name = country.title if country else settings.HOST_COUNTRY
-    labels = {
+    name = _host_name()
+    names = {
         "host": _("en %(country)s, con fuerzas extranjeras") % {"country": name},
         "abroad": _("fuera de %(country)s, con su personal") % {"country": name},
         "unknown": _("lugar desconocido"),
     }
-    return [(value, labels[value]) for value in presence.WHERE_VALUES]
+    return [(value, names[value]) for value in presence.WHERE_VALUES]
 
 
 def _kind_choices(rt: RecordType) -> list[tuple[str, str]]:
