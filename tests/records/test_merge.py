@@ -192,7 +192,7 @@ def test_cli_duplicates_and_merge(world: dict[str, Any], capsys: pytest.CaptureF
     assert main(["merge", "authorizations", "rl-500", "cur-1", "--reason", "same", "--author", "ed"]) == 0
     assert "rl-500" in capsys.readouterr().out
     assert main(["merge", "authorizations", "rl-500", "cur-1", "--reason", "same"]) == 1
-    assert "already merged" in capsys.readouterr().err
+    assert "no se fusionó nada: 'rl-500' ya fue fusionado en 'cur-1'" in capsys.readouterr().err  # all in Spanish
 
 
 @pytest.mark.parametrize("command", ["duplicates", "merge"])

@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import AlternativeValue, Citation, MergedRecord, Record, Revision
 from veeduria.evidence.precedence import CURATED, Claim
@@ -236,21 +237,28 @@ def merge(model: type[models.Model], old_id: str, new_id: str, *, reason: str, a
     when the ids are the same, a record is missing or was already merged, or the reason is empty."""
     old_id, new_id = str(old_id), str(new_id)
     if not reason.strip():
-        raise MergeRefused("a merge needs a reason")
+        raise MergeRefused(_("una fusión necesita un motivo"))
     if old_id == new_id:
-        raise MergeRefused(f"cannot merge {old_id!r} into itself")
+        raise MergeRefused(_("no se puede fusionar %(id)s consigo mismo") % {"id": repr(old_id)})
     ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
     with transaction.atomic():
         done = resolve_merged(model, [old_id, new_id])
         if old_id in done:
-            raise MergeRefused(f"{old_id!r} was already merged into {done[old_id]!r}")
+            raise MergeRefused(
+                _("%(old)s ya fue fusionado en %(new)s") % {"old": repr(old_id), "new": repr(done[old_id])}
+            )
         if new_id in done:
-            raise MergeRefused(f"{new_id!r} was merged into {done[new_id]!r}: merge into {done[new_id]!r} instead")
+            raise MergeRefused(
+                _("%(id)s fue fusionado en %(new)s: fusione en %(new)s")
+                % {"id": repr(new_id), "new": repr(done[new_id])}
+            )
         manager: Any = model._default_manager
         found = manager.in_bulk([old_id, new_id])
         for pk in (old_id, new_id):
             if pk not in found:
-                raise MergeRefused(f"no {model._meta.verbose_name} record with id {pk!r}")
+                raise MergeRefused(
+                    _("no hay registro de %(type)s con id %(id)s") % {"type": model._meta.verbose_name, "id": repr(pk)}
+                )
         old, new = found[old_id], found[new_id]
         before_old, before = snapshot(old), snapshot(new)
         old_citations = list(Citation.objects.filter(content_type=ct, object_id=old_id).order_by("pk"))
@@ -337,11 +345,13 @@ def read_merges(path: Path) -> list[dict[str, str]]:
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     if not isinstance(data, list):
-        raise MergeRefused(f"{path}: expected a list of merges")
+        raise MergeRefused(_("%(path)s: se esperaba una lista de fusiones") % {"path": path})
     merges = []
     for i, item in enumerate(data, 1):
         if not isinstance(item, dict) or not all(item.get(k) for k in ("type", "old", "survivor", "reason")):
-            raise MergeRefused(f"{path}, merge {i}: needs type, old, survivor and reason")
+            raise MergeRefused(
+                _("%(path)s, fusión %(i)d: faltan type, old, survivor o reason") % {"path": path, "i": i}
+            )
         merges.append({k: str(item[k]).strip() for k in ("type", "old", "survivor", "reason")})
     return merges
 
@@ -353,7 +363,9 @@ def apply_merges(path: Path, *, author: str) -> tuple[list[MergeResult], list[st
     results, skipped = [], []
     for m in read_merges(path):
         if m["type"] not in BY_KEY:
-            raise MergeRefused(f"{path}: unknown record type {m['type']!r}")
+            raise MergeRefused(
+                _("%(path)s: tipo de registro desconocido %(type)s") % {"path": path, "type": repr(m["type"])}
+            )
         model = BY_KEY[m["type"]].model
         done = resolve_merged(model, [m["old"]])
         if m["old"] in done:
