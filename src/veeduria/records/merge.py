@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from veeduria.evidence.models import AlternativeValue, Citation, MergedRecord, Record, Revision
 from veeduria.evidence.precedence import CURATED, Claim
 from veeduria.evidence.revisions import CHILD_RELATIONS, diff, plain, record_change, snapshot
-from veeduria.evidence.writes import alternative_value, keep_alternative
+from veeduria.evidence.writes import alternative_value, keep_alternative, precision_partner
 
 #: Fields that are never copied nor kept as alternatives: identity, bookkeeping, editorial state.
 _SKIP = {"id", "created_at", "updated_at", "status", "withdrawn_reason", "reliability"}
@@ -75,13 +75,6 @@ def _empty(field: models.Field, value: Any) -> bool:
     if value is None or value == "":
         return True
     return bool(field.choices and value == "unknown" and field.default == "unknown")
-
-
-def _precision_field(model: type[models.Model], name: str) -> str | None:
-    base = name.removesuffix("_on").removesuffix("_date")
-    candidate = f"{base}_precision"
-    names = {f.name for f in model._meta.concrete_fields}
-    return candidate if candidate != name and candidate in names else None
 
 
 def _source_for(citations: list[Citation], field: str) -> Citation | None:
@@ -304,7 +297,7 @@ def _merge_values(
     non-preferred alternative (the survivor's value stays the field's value, as in ``evidence.writes``)."""
     filled: list[str] = []
     kept: list[str] = []
-    precisions = {p for f in model._meta.concrete_fields if (p := _precision_field(model, f.name))}
+    precisions = {p for f in model._meta.concrete_fields if (p := precision_partner(model, f))}
     for f in model._meta.concrete_fields:
         name = f.name
         if name in _SKIP or name in precisions or getattr(f, "generated", False) or f.primary_key:
@@ -315,7 +308,7 @@ def _merge_values(
         ov, nv = getattr(old, attname), getattr(new, attname)
         if f.is_relation and f.related_model is model and ov in (old.pk, new.pk):
             continue
-        pfield = _precision_field(model, name)
+        pfield = precision_partner(model, f)
         if _empty(f, ov) or (plain(ov) == plain(nv) and (not pfield or getattr(old, pfield) == getattr(new, pfield))):
             continue
         if name in _NOTES:
