@@ -78,9 +78,7 @@ def _spec_for(model: type[models.Model], f: models.Field) -> FieldSpec:
 
 def _fields_of(model: type[models.Model], skip: set[str]) -> dict[str, FieldSpec]:
     precision = {
-        p
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.DateField) and (p := precision_partner(model, f))
+        p for f in model._meta.concrete_fields if isinstance(f, models.DateField) and (p := precision_partner(model, f))
     }
     specs: dict[str, FieldSpec] = {}
     for f in model._meta.concrete_fields:
