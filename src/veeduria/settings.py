@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "veeduria.evidence",
+    "veeduria.documents",
     "veeduria.records",
     "veeduria.oversight",
     "veeduria.portal",
