@@ -23,8 +23,8 @@ install: $(BIN)/python  ## install the package and its runtime dependencies
 install-test: $(BIN)/python system-deps  ## install the package with what the tests need
 	$(BIN)/pip install -q -e '.[test]'
 
-system-deps:  ## Debian packages: gettext (translations), chromium (browser tests)
-	@missing=""; for p in gettext chromium; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+system-deps:  ## Debian packages: gettext (translations), chromium (browser tests), poppler-utils and tesseract (document text)
+	@missing=""; for p in gettext chromium poppler-utils tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
