@@ -119,6 +119,16 @@ PAGE_SIZE = int(os.environ.get("VEEDURIA_PAGE_SIZE", "50"))
 #: from its personnel's activities abroad (``VEEDURIA_HOST_COUNTRY``).
 HOST_COUNTRY = os.environ.get("VEEDURIA_HOST_COUNTRY", "PER").strip().upper()
 
+#: Documents: the largest file accepted (``VEEDURIA_DOCUMENT_MAX_MB``, megabytes), the most pages whose text is
+#: extracted (``VEEDURIA_DOCUMENT_MAX_PAGES``), the seconds one document's extraction may take
+#: (``VEEDURIA_DOCUMENT_TIME_LIMIT``) and the tesseract command used to read pages without a text layer
+#: (``VEEDURIA_TESSERACT``; OCR is skipped, and says so, when it is not installed).
+DOCUMENT_MAX_BYTES = int(float(os.environ.get("VEEDURIA_DOCUMENT_MAX_MB", "50")) * 1024 * 1024)
+DOCUMENT_MAX_PAGES = int(os.environ.get("VEEDURIA_DOCUMENT_MAX_PAGES", "2000"))
+DOCUMENT_TIME_LIMIT = float(os.environ.get("VEEDURIA_DOCUMENT_TIME_LIMIT", "300"))
+TESSERACT_COMMAND = os.environ.get("VEEDURIA_TESSERACT", "tesseract")
+PDFTOPPM_COMMAND = os.environ.get("VEEDURIA_PDFTOPPM", "pdftoppm")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("VEEDURIA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
