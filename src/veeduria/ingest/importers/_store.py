@@ -92,7 +92,9 @@ def _driver_integrity_error() -> type[Exception]:
 class Progress:
     """A one-line progress bar on stderr, only on a terminal and for big files."""
 
-    def __init__(self, label: str, total: int, enabled: bool | None, *, threshold: int = 5000) -> None:
+    def __init__(
+        self, label: str, total: int, enabled: bool | None, *, threshold: int = 5000, step: int = 500, unit: str = ""
+    ) -> None:
         if enabled is None:
             enabled = sys.stderr.isatty() and total > threshold
         self.enabled = enabled
@@ -100,28 +102,33 @@ class Progress:
         self.total = max(total, 1)
         self.done = 0
         self._next = 0
+        self.step = step
+        #: what is counted (default: rows)
+        self.unit = unit or _("filas")
 
     def advance(self, n: int = 1) -> None:
         self.done += n
         if self.enabled and self.done >= self._next:
-            self._next = self.done + max(self.total // 200, 500)
+            self._next = self.done + max(self.total // 200, self.step)
             frac = min(self.done / self.total, 1.0)
             bar = "#" * int(frac * 30)
-            text = _("%(label)s [%(bar)s] %(done)s/%(total)s filas") % {
+            text = _("%(label)s [%(bar)s] %(done)s/%(total)s %(unit)s") % {
                 "label": self.label,
                 "bar": f"{bar:<30}",
                 "done": f"{self.done:,}",
                 "total": f"{self.total:,}",
+                "unit": self.unit,
             }
             sys.stderr.write(f"\r{text}")
             sys.stderr.flush()
 
     def close(self) -> None:
         if self.enabled:
-            text = _("%(label)s [%(bar)s] %(done)s filas") % {
+            text = _("%(label)s [%(bar)s] %(done)s %(unit)s") % {
                 "label": self.label,
                 "bar": "#" * 30,
                 "done": f"{self.done:,}",
+                "unit": self.unit,
             }
             sys.stderr.write(f"\r{text}\n")
             sys.stderr.flush()
