@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "veeduria.records",
     "veeduria.oversight",
     "veeduria.portal",
+    "veeduria.search",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+#: The embedded search engine's index (tantivy), used unless the database is PostgreSQL (``VEEDURIA_SEARCH_DIR``).
+SEARCH_DIR = Path(os.environ.get("VEEDURIA_SEARCH_DIR", str(DATA_DIR / "search"))).resolve()
 
 #: Records per list page in the portal.
 PAGE_SIZE = int(os.environ.get("VEEDURIA_PAGE_SIZE", "50"))
