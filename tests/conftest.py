@@ -30,6 +30,13 @@ def _static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _search_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The search index of the run: a temporary directory, never the data directory's."""
+    with override_settings(SEARCH_DIR=tmp_path_factory.mktemp("search")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _english_messages() -> Iterator[None]:
     """Messages built outside a request (validation, the CLI) in English, as the tests expect; the portal's
