@@ -11,6 +11,7 @@ from veeduria.portal import answer_views, findings, method, method_bases, views
 from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
 from veeduria.records.registry import RECORD_TYPES, RecordType
+from veeduria.search import views as search_views
 
 app_name = "portal"
 
@@ -46,6 +47,7 @@ urlpatterns: list[URLPattern] = [
         name="answer-bases",
     ),
     path(_route("hallazgos", "findings", ""), findings.findings_page, name="findings"),
+    path(_route("buscar", "search", ""), search_views.search_page, name="search"),
     path(file_route("csv"), findings_export, {"fmt": "csv"}, name="findings-export"),
     path(file_route("json"), findings_export, {"fmt": "json"}, name="findings-export"),
 ]
