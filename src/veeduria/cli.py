@@ -272,6 +272,31 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     return 1 if data else 0
 
 
+def cmd_documents(args: argparse.Namespace) -> int:
+    """Add primary documents, list them, extract their text (see docs/documents.md)."""
+    from veeduria.documents import library
+
+    try:
+        if args.action == "list":
+            for line in library.listing():
+                print(line)
+            return 0
+        if args.action == "add":
+            added = library.add_files([Path(f) for f in args.files], source_id=args.source)
+            for item in added:
+                print(library.describe_added(item))
+            todo = [item.document for item in added if not item.duplicate]
+        else:
+            todo = library.to_extract(args.ids, retry_failed=args.retry_failed)
+    except library.DocumentRefused as exc:
+        for line in exc.problems[1:]:
+            print(line, file=sys.stderr)
+        raise CommandError(_problems(exc.problems)) from exc
+    for document in library.extract_with_progress(todo):
+        print(library.describe(document))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the portal with gunicorn (a production-grade WSGI server)."""
     from gunicorn.app.base import BaseApplication
@@ -371,6 +396,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=("recompute",), help="recompute: replace every finding")
     p.add_argument("--severity", choices=("violation", "undetermined", "notice"), default="violation")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format (default text)")
+
+    p = add("documents", cmd_documents, "primary documents: add files, list them, extract their text per page")
+    docs = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = docs.add_parser("add", help="store files (PDF, HTML, text) once by SHA-256 and extract their text")
+    q.add_argument("files", nargs="+", metavar="FILE", help="the files to add")
+    q.add_argument("--source", metavar="ID", help="the id of the source the documents belong to")
+    docs.add_parser("list", help="every document: id, status, pages, type, size, SHA-256, title")
+    q = docs.add_parser("extract", help="extract the text of pending documents (or of the given ids)")
+    q.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these documents (again, whatever their status)")
+    q.add_argument("--retry-failed", action="store_true", help="also those that failed, were corrupt or timed out")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
