@@ -96,12 +96,38 @@ class _RecordLink(models.Model):
 
 
 class Citation(_RecordLink):
-    """Ties a record (or one field of it) to a source."""
+    """Ties a record (or one field of it) to a source, and optionally to a page of one of the stored documents."""
+
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("documento"),
+    )
+    page = models.PositiveIntegerField(_("página"), null=True, blank=True, help_text=_("página del documento"))
 
     class Meta(_RecordLink.Meta):
         ordering = ["pk"]
         verbose_name = _("cita")
         verbose_name_plural = _("citas")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(page__isnull=True) | models.Q(document__isnull=False),
+                name="citation_page_needs_document",
+            )
+        ]
+
+    def clean(self) -> None:
+        """A page needs a document and must be one of its pages."""
+        from django.core.exceptions import ValidationError
+
+        from veeduria.documents.citations import page_problem
+
+        problem = page_problem(self.document, self.page)
+        if problem:
+            raise ValidationError({"page": problem})
 
     def __str__(self) -> str:
         return f"{self.object_id}:{self.field or '*'} ← {self.source_id}"
