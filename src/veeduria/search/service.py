@@ -19,8 +19,8 @@ from veeduria.search.tantivy_engine import IndexMissing, TantivyEngine
 
 log = logging.getLogger(__name__)
 
-#: results per page at most
-MAX_LIMIT = 100
+#: results of one call at most (a list page's text filter keeps this many best matches)
+LIST_CAP = 5000
 #: pages reachable at most (deep pages of a common word are not useful and cost the most)
 MAX_PAGE = 500
 
@@ -63,7 +63,7 @@ def search(
     counts. ``lang`` only chooses the language of titles shown by callers (``Hit.title(lang)``)."""
     parsed = query if isinstance(query, ParsedQuery) else parse(query)
     filters = filters or Filters()
-    limit = max(1, min(int(limit), MAX_LIMIT * 50))
+    limit = max(1, min(int(limit), LIST_CAP))
     page = max(1, min(int(page), MAX_PAGE))
     if not parsed:
         return Page(parsed, filters, 0, [], page, limit, {name: [] for name in FACETS})
@@ -80,6 +80,11 @@ def search(
         result = current.search(parsed, filters, offset=offset, limit=limit)
     result.page = page
     return result
+
+
+def record_ids(query: str, type_key: str) -> list[str]:
+    """The ids of the records of one type matching ``query``, best first (a list page's text filter)."""
+    return [hit.record_id for hit in search(query, Filters(type=type_key), limit=LIST_CAP).hits]
 
 
 def reindex() -> int:

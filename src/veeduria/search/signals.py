@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from veeduria.evidence.models import Citation
 from veeduria.evidence.revisions import CHILD_RELATIONS
-from veeduria.records.registry import RECORD_TYPES, RecordType
+from veeduria.records.registry import BY_MODEL, RECORD_TYPES, RecordType
 from veeduria.search.passages import DOCUMENTS
 from veeduria.search.service import mark
 
 _UID = "veeduria.search"
+
+
+def mark_records(model: type[models.Model], ids: Iterable[Any]) -> None:
+    """Mark records written without signals (the importers' bulk writes) for the index."""
+    rt = BY_MODEL.get(model)
+    if rt is not None:
+        for pk in ids:
+            mark(f"{rt.key}:{pk}")
 
 
 def _record_handler(rt: RecordType) -> Any:
