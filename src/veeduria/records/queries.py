@@ -53,7 +53,7 @@ def filter_year(qs: QuerySet, rt: RecordType, year: int | str | None) -> QuerySe
 
 
 def search_fields(rt: RecordType) -> list[str]:
-    """Text fields searched by ``q``: the title in both languages, plus identifiers."""
+    """Text fields the admin searches: the title in both languages, plus identifiers."""
     model: Any = rt.model
     base = model.title_field
     names = {f.name for f in model._meta.concrete_fields}
@@ -92,10 +92,9 @@ def list_records(
     if kind and rt.kind_field:
         qs = qs.filter(**{rt.kind_field: kind})
     if q and q.strip():
-        cond = Q()
-        for name in search_fields(rt):
-            cond |= Q(**{f"{name}__icontains": q.strip()})
-        qs = qs.filter(cond)
+        from veeduria.search.service import record_ids
+
+        qs = qs.filter(pk__in=record_ids(q, rt.key))
     if rt.select_related:
         qs = qs.select_related(*rt.select_related)
     if rt.prefetch_related:
