@@ -44,6 +44,7 @@ from veeduria.ingest.importers.countries import names as country_names
 from veeduria.ingest.importers.errors import RowError
 from veeduria.records.merge import resolve_merged
 from veeduria.records.models import Country
+from veeduria.search import signals as search_signals
 
 if TYPE_CHECKING:
     from veeduria.ingest.importers import ImportReport
@@ -502,6 +503,7 @@ class Writer:
         if self.ctx.failed:
             return
         ids = list(pending)
+        search_signals.mark_records(self.model, ids)  # bulk writes send no signals: the index hears of them here
         if self.fresh:
             # The table was empty when the import started: only this run can have written these ids, and it
             # does not repeat ids, so nothing needs comparing. Should an id repeat after all, the chunk's
