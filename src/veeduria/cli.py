@@ -86,7 +86,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"{name}: {report.summary()}")
     _apply_merges(folder)
     _recompute_findings()
+    _reindex()
     return 0
+
+
+def _reindex() -> None:
+    """Rebuild the search index from the database and print how many passages it holds."""
+    from veeduria.search.service import reindex
+
+    print(_("índice de búsqueda: %(n)d pasajes") % {"n": reindex()})
 
 
 def _recompute_findings() -> None:
@@ -297,6 +305,60 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search every record type and document page, or rebuild the search index (``reindex``)."""
+    import json
+
+    from django.utils.translation import get_language
+
+    from veeduria.search import params
+    from veeduria.search.service import search
+
+    if args.query == ["reindex"]:
+        _reindex()
+        return 0
+    checked = params.check(args.type or "", args.year or "", args.country or "", args.source_kind or "")
+    if checked.errors:
+        raise CommandError(" ".join(checked.errors))
+    lang = (get_language() or "es")[:2]
+    result = search(" ".join(args.query), checked.filters, page=args.page, limit=args.limit, lang=lang)
+    if args.format == "json":
+        rows = [
+            {
+                "type": h.type,
+                "id": h.record_id,
+                "page": h.page or None,
+                "title": h.title(lang),
+                "score": h.score,
+                "snippet_html": str(h.snippet),
+            }
+            for h in result.hits
+        ]
+        print(
+            json.dumps(
+                {"query": str(result.query), "count": result.total, "results": rows, "facets": result.facets},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for h in result.hits:
+        page = f"  p. {h.page}" if h.page else ""
+        print(f"{h.type}  {h.record_id}{page}  {h.title(lang)}")
+        print(f"    {_plain(str(h.snippet))}")
+    print(
+        _("%(n)d resultados para %(query)s") % {"n": result.total, "query": str(result.query) or "-"}, file=sys.stderr
+    )
+    return 0
+
+
+def _plain(html_text: str) -> str:
+    """A snippet for a terminal: the marks as [brackets], the entities decoded."""
+    import html
+
+    return html.unescape(html_text.replace("<mark>", "[").replace("</mark>", "]"))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the portal with gunicorn (a production-grade WSGI server)."""
     from gunicorn.app.base import BaseApplication
@@ -406,6 +468,16 @@ def build_parser() -> argparse.ArgumentParser:
     q = docs.add_parser("extract", help="extract the text of pending documents (or of the given ids)")
     q.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these documents (again, whatever their status)")
     q.add_argument("--retry-failed", action="store_true", help="also those that failed, were corrupt or timed out")
+
+    p = add("search", cmd_search, "search every record and document page; `veeduria search reindex` rebuilds the index")
+    p.add_argument("query", nargs="+", help='words, "a phrase", prefix*; or reindex')
+    p.add_argument("--type", help="only this record type (or documents)")
+    p.add_argument("--year", help="only this year")
+    p.add_argument("--country", metavar="ISO3", help="only this country (ISO3 code or id)")
+    p.add_argument("--source-kind", help="only records citing this kind of source, e.g. official")
+    p.add_argument("--page", type=int, default=1, help="page of results (default 1)")
+    p.add_argument("--limit", type=int, default=20, help="results per page (default 20)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
