@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
@@ -19,6 +19,9 @@ from veeduria.records import queries
 from veeduria.records.export import export_queryset, public, record_dict
 from veeduria.records.merge import redirect_target
 from veeduria.records.registry import BY_KEY, RECORD_TYPES, RecordType
+from veeduria.search import params as search_params
+from veeduria.search.service import search as run_search
+from veeduria.search.views import hit_url
 
 api = NinjaAPI(title="Veeduría API", version="1", urls_namespace="api", docs_url="/docs")
 install(api)
@@ -131,3 +134,73 @@ def source_detail(request: HttpRequest, source_id: str) -> dict[str, Any]:
         g.key: [str(pk) for pk in g.records.values_list("pk", flat=True)] for g in queries.records_citing(source)
     }
     return {**public(snapshot(source)), "cited_by": cited_by}
+
+
+class SearchFilters(Schema):
+    q: str = Field(..., min_length=1, max_length=500, description='words, "a phrase", prefix*')
+    type: str | None = Field(None, max_length=60, description="record type, or documents")
+    year: int | None = Field(None, ge=1800, le=2200)
+    country: str | None = Field(None, max_length=120, description="country id or ISO3 code, e.g. usa or USA")
+    source_kind: SourceKind | None = None
+    lang: Literal["es", "en"] = Field("es", description="language of titles and links")
+    page: int = Field(1, ge=1, le=500)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class SearchHitOut(Schema):
+    type: str
+    id: str
+    page: int | None = Field(None, description="the page of a document, else null")
+    title: str
+    snippet_html: str = Field(description="escaped text with the matches in <mark>")
+    score: float
+    url: str | None
+
+
+class FacetOut(Schema):
+    value: str
+    count: int
+
+
+class SearchOut(Schema):
+    query: str = Field(description='the query as understood (terms, "phrases", prefixes*)')
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[SearchHitOut]
+    facets: dict[str, list[FacetOut]]
+
+
+@api.get("/search", response={200: SearchOut, **ERRORS}, summary="Search every record type and document page")
+def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+    with override("en"):  # the API's messages are in English
+        checked = search_params.check(
+            filters.type or "",
+            str(filters.year or ""),
+            filters.country or "",
+            filters.source_kind.value if filters.source_kind else "",
+        )
+    if checked.errors:
+        raise ApiError(400, "invalid_parameter", " ".join(checked.errors))
+    result = run_search(filters.q, checked.filters, page=filters.page, limit=filters.page_size, lang=filters.lang)
+    with override(filters.lang):
+        results = [
+            {
+                "type": h.type,
+                "id": h.record_id,
+                "page": h.page or None,
+                "title": h.title(filters.lang),
+                "snippet_html": str(h.snippet),
+                "score": h.score,
+                "url": hit_url(h),
+            }
+            for h in result.hits
+        ]
+    facets = {name: [{"value": v, "count": n} for v, n in counts] for name, counts in result.facets.items()}
+    return {
+        "query": str(result.query),
+        **_page(result.total, filters.page, filters.page_size),
+        "results": results,
+        "facets": facets,
+    }
