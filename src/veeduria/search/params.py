@@ -27,7 +27,7 @@ class Checked:
 def country_id(value: str) -> str | None:
     """The id of a country given by id (``usa``) or ISO3 code (``USA``), or None when there is no such country."""
     value = value.strip()
-    if not value or len(value) > 120:
+    if not value or len(value) > 120 or not value.isprintable():
         return None
     found = Country.objects.filter(Q(pk=value) | Q(iso3=value.upper())).values_list("pk", flat=True).first()
     return str(found) if found is not None else None
@@ -39,7 +39,7 @@ def check(type_: str = "", year: str = "", country: str = "", source_kind: str =
     type_, year, country, source_kind = (v.strip() for v in (type_, year, country, source_kind))
     if type_ and type_ not in TYPES:
         errors.append(
-            _("Tipo desconocido: %(value)s. Tipos: %(known)s.") % {"value": type_[:40], "known": ", ".join(TYPES)}
+            _("Tipo desconocido: %(value)s. Tipos: %(known)s.") % {"value": repr(type_[:40]), "known": ", ".join(TYPES)}
         )
         type_ = ""
     year_value = None
@@ -49,17 +49,17 @@ def check(type_: str = "", year: str = "", country: str = "", source_kind: str =
         except ValueError:
             year_value = None
         if year_value is None or not YEARS[0] <= year_value <= YEARS[1]:
-            errors.append(_("Año inválido: %(value)s (un número entre 1800 y 2200).") % {"value": year[:40]})
+            errors.append(_("Año inválido: %(value)s (un número entre 1800 y 2200).") % {"value": repr(year[:40])})
             year_value = None
     country_value = None
     if country:
         country_value = country_id(country)
         if country_value is None:
-            errors.append(_("País desconocido: %(value)s.") % {"value": country[:40]})
+            errors.append(_("País desconocido: %(value)s.") % {"value": repr(country[:40])})
     if source_kind and source_kind not in SourceKind.values:
         errors.append(
             _("Tipo de fuente desconocido: %(value)s. Tipos: %(known)s.")
-            % {"value": source_kind[:40], "known": ", ".join(SourceKind.values)}
+            % {"value": repr(source_kind[:40]), "known": ", ".join(SourceKind.values)}
         )
         source_kind = ""
     return Checked(Filters(type_ or None, year_value, country_value, source_kind or None), errors)
