@@ -47,13 +47,18 @@ class Added:
     name: str
 
 
+def too_large(name: str, size: int) -> str:
+    return _("%(name)s: %(size)s bytes, más que el límite de %(limit)s bytes") % {
+        "name": name,
+        "size": f"{size:,}",
+        "limit": f"{settings.DOCUMENT_MAX_BYTES:,}",
+    }
+
+
 def check_file(data: bytes, name: str) -> str:
     """The kind of ``data``, or :class:`DocumentRefused` naming the file and what is wrong with it."""
     if len(data) > settings.DOCUMENT_MAX_BYTES:
-        raise DocumentRefused(
-            _("%(name)s: %(size)s bytes, más que el límite de %(limit)s bytes")
-            % {"name": name, "size": f"{len(data):,}", "limit": f"{settings.DOCUMENT_MAX_BYTES:,}"}
-        )
+        raise DocumentRefused(too_large(name, len(data)))
     if not data:
         raise DocumentRefused(_("%(name)s: el archivo está vacío") % {"name": name})
     kind = detect_kind(data[:SNIFF_BYTES])
@@ -102,10 +107,7 @@ def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > settings.DOCUMENT_MAX_BYTES:
-            raise DocumentRefused(
-                _("%(name)s: %(size)s bytes, más que el límite de %(limit)s bytes")
-                % {"name": path, "size": f"{size:,}", "limit": f"{settings.DOCUMENT_MAX_BYTES:,}"}
-            )
+            raise DocumentRefused(too_large(str(path), size))
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentRefused(f"{path}: {exc.strerror}") from None
