@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
+from veeduria.documents import views as document_views
 from veeduria.portal import answer_views, findings, method, method_bases, views
 from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
@@ -47,6 +48,9 @@ urlpatterns: list[URLPattern] = [
         name="answer-bases",
     ),
     path(_route("hallazgos", "findings", ""), findings.findings_page, name="findings"),
+    path(_route("documentos", "documents", ""), document_views.document_list, name="document-list"),
+    path(_route("documentos", "documents", "<int:pk>/"), document_views.document_detail, name="document"),
+    path(_route("documentos", "documents", "<int:pk>/original/"), document_views.document_file, name="document-file"),
     path(_route("buscar", "search", ""), search_views.search_page, name="search"),
     path(file_route("csv"), findings_export, {"fmt": "csv"}, name="findings-export"),
     path(file_route("json"), findings_export, {"fmt": "json"}, name="findings-export"),
