@@ -153,7 +153,8 @@ class _LinkInline(GenericTabularInline):
 
 class CitationInline(_LinkInline):
     model = Citation
-    fields = ["field", "source", "locator", "quote", "note"]
+    fields = ["field", "source", "locator", "quote", "note", "document", "page"]
+    autocomplete_fields = ["source", "document"]
 
 
 class AlternativeValueInline(_LinkInline):

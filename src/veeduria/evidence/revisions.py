@@ -53,7 +53,14 @@ def snapshot(obj: models.Model) -> Snapshot:
                 for row in rows
             ]
     data["citations"] = [
-        {"source": c.source_id, "field": c.field, "locator": c.locator, "quote": c.quote, "note": c.note}
+        {
+            "source": c.source_id,
+            "field": c.field,
+            "locator": c.locator,
+            "quote": c.quote,
+            "note": c.note,
+            **({"document": c.document_id, "page": c.page} if c.document_id else {}),
+        }
         for c in obj.citations.all()
     ]
     data["alternatives"] = [

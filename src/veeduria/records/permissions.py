@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from veeduria.documents.models import Document
 from veeduria.evidence.models import AlternativeValue, Citation, Revision, Source
 from veeduria.records import models as m
 from veeduria.records.registry import RECORD_TYPES
@@ -24,7 +25,7 @@ CHILD_MODELS: tuple[type[models.Model], ...] = (
 
 
 def editor_models() -> list[type[models.Model]]:
-    return [*(rt.model for rt in RECORD_TYPES), *CHILD_MODELS, Citation, AlternativeValue, Source]
+    return [*(rt.model for rt in RECORD_TYPES), *CHILD_MODELS, Citation, AlternativeValue, Source, Document]
 
 
 def ensure_editor_group() -> Group:
