@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.html import escape
+from html import escape
+
 from django.utils.safestring import SafeString, mark_safe
 
 from veeduria.search.query import ParsedQuery
-from veeduria.search.text import WORD, fold, stems
+from veeduria.search.text import WORD, fold_word, stems
 
 #: words shown around the best match
 WINDOW = 36
@@ -28,7 +29,7 @@ class Matcher:
                 self.stems |= stems(word)
 
     def __call__(self, word: str) -> bool:
-        folded = fold(word)
+        folded = fold_word(word)
         if folded in self.exact or any(folded.startswith(p) for p in self.prefixes):
             return True
         return bool(stems(folded) & self.stems)

@@ -35,6 +35,13 @@ def stem(word: str, language: str) -> str:
     return str(_stemmer(language).stemWord(word))
 
 
-def stems(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def stems(word: str) -> frozenset[str]:
     """The stems of a folded word in both languages."""
-    return {stem(word, language) for language in STEM_LANGUAGES}
+    return frozenset(stem(word, language) for language in STEM_LANGUAGES)
+
+
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """:func:`fold` of one word, remembered (snippets fold the same words again and again)."""
+    return fold(word)
