@@ -33,7 +33,7 @@ class RecordFilters(Schema):
     year: int | None = Field(None, ge=1800, le=2200, description="year of the record's main date")
     country: str | None = Field(None, max_length=120, description="country id, e.g. usa")
     kind: str | None = Field(None, max_length=60, description="the type's kind, e.g. rl or exercise")
-    q: str | None = Field(None, max_length=200, description="text in the title or identifiers")
+    q: str | None = Field(None, max_length=200, description="search text (docs/search.md)")
     withdrawn: bool = Field(False, description="include withdrawn records")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
