@@ -20,3 +20,18 @@ def page_problem(document: Document | None, page: int | None) -> str:
             "page": page,
         }
     return ""
+
+
+def find_document(ref: object) -> Document | None:
+    """The document named by its SHA-256 (64 hex digits) or its numeric id, or ``None``."""
+    from django.db.utils import DatabaseError
+
+    text = str(ref).strip().lower()
+    try:
+        if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+            return Document.objects.filter(sha256=text).first()
+        if text.isdigit() and not isinstance(ref, bool):
+            return Document.objects.filter(pk=int(text)).first()
+    except DatabaseError:  # a check run before the database exists
+        return None
+    return None

@@ -14,7 +14,7 @@ from veeduria.records.registry import BY_KEY, SOURCE_MODEL
 
 #: Keys every record accepts besides its model fields.
 LINK_KEYS = ("citations", "alternatives")
-CITATION_KEYS = ("source", "field", "locator", "quote", "note")
+CITATION_KEYS = ("source", "field", "locator", "quote", "note", "document", "page")
 ALTERNATIVE_KEYS = ("field", "value", "source", "preferred", "locator", "quote", "note")
 _INTERNAL = {"created_at", "updated_at"}
 

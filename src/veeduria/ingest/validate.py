@@ -375,11 +375,41 @@ class _Validator:
                 if link == "alternatives":
                     record["value"] = entry.get("value")
                     record["preferred"] = bool(entry.get("preferred", False))
+                else:
+                    ok = self.read_document_page(at, entry, record) and ok
                 getattr(item, link).append(record)
         if spec.needs_citation and not item.citations and item.values.get("status") != Status.WITHDRAWN:
             self.error(where, _in_field("citations", _("todo registro publicado necesita al menos una cita")))
             ok = False
         return ok and self.check_preferred(where, spec, raw, item)
+
+    def read_document_page(self, where: str, entry: dict[str, Any], record: dict[str, Any]) -> bool:
+        """A citation's ``document`` (its SHA-256 or id) and ``page`` (one of the document's pages), stored in
+        ``record`` as ``document_id`` and ``page`` (``None`` when absent)."""
+        from veeduria.documents.citations import find_document, page_problem
+
+        ref, page = entry.get("document"), entry.get("page")
+        del record["document"]
+        record["document_id"] = record["page"] = None
+        document = None
+        if ref not in (None, ""):
+            document = find_document(ref)
+            if document is None:
+                message = _("no existe el documento %(ref)s (se indica por su SHA-256 o su id)") % {"ref": repr(ref)}
+                self.error(where, _in_field("document", message))
+                return False
+        if page in (None, ""):
+            page = None
+        elif isinstance(page, bool) or not isinstance(page, int):
+            self.error(where, _in_field("page", _("se espera un número de página entero")))
+            return False
+        problem = page_problem(document, page)
+        if problem:
+            self.error(where, _in_field("page", problem))
+            return False
+        record["document_id"] = document.pk if document else None
+        record["page"] = page
+        return True
 
     def check_alternative(self, where: str, spec: FileSpec, fname: str, value: Any) -> bool:
         """An alternative value must be one the field could hold (and JSON every database stores)."""
