@@ -282,26 +282,26 @@ def cmd_oversight(args: argparse.Namespace) -> int:
 
 def cmd_documents(args: argparse.Namespace) -> int:
     """Add primary documents, list them, extract their text (see docs/documents.md)."""
-    from veeduria.documents import library
+    from veeduria.documents import adding, extraction
 
     try:
         if args.action == "list":
-            for line in library.listing():
+            for line in extraction.listing():
                 print(line)
             return 0
         if args.action == "add":
-            added = library.add_files([Path(f) for f in args.files], source_id=args.source)
+            added = adding.add_files([Path(f) for f in args.files], source_id=args.source)
             for item in added:
-                print(library.describe_added(item))
+                print(adding.describe_added(item))
             todo = [item.document for item in added if not item.duplicate]
         else:
-            todo = library.to_extract(args.ids, retry_failed=args.retry_failed)
-    except library.DocumentRefused as exc:
+            todo = extraction.to_extract(args.ids, retry_failed=args.retry_failed)
+    except adding.DocumentRefused as exc:
         for line in exc.problems[1:]:
             print(line, file=sys.stderr)
         raise CommandError(_problems(exc.problems)) from exc
-    for document in library.extract_with_progress(todo):
-        print(library.describe(document))
+    for document in extraction.extract_with_progress(todo):
+        print(extraction.describe(document))
     return 0
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tests.documents.pdfs import text_pdf
 from tests.portal.conftest import cite, make_authorization
-from veeduria.documents import library
+from veeduria.documents import adding, extraction
 from veeduria.documents.models import Document
 from veeduria.evidence.models import Citation, Source
 from veeduria.records import models as m
@@ -31,7 +31,7 @@ def cited_resolution() -> Cited:
     peru = m.Country.objects.create(id="peru", iso3="PER", name_es="Perú", name_en="Peru")
     usa = m.Country.objects.create(id="usa", iso3="USA", name_es="Estados Unidos", name_en="United States")
     auth = make_authorization("rl-32214", peru, usa)
-    added = library.add_bytes(text_pdf(PAGES), "rl-32214.pdf", title="Resolución Legislativa 32214", source=source)
-    document = library.extract(added.document)
+    added = adding.add_bytes(text_pdf(PAGES), "rl-32214.pdf", title="Resolución Legislativa 32214", source=source)
+    document = extraction.extract(added.document)
     citation = cite(auth, source, quote="Autorízase el ingreso de 100 efectivos", document=document, page=2)
     return Cited(source, auth, document, citation)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.documents.pdfs import text_pdf
-from veeduria.documents import library
+from veeduria.documents import adding, extraction
 from veeduria.documents.models import Document
 from veeduria.evidence.models import Citation
 from veeduria.ingest.dataset import load_folder
@@ -18,8 +18,8 @@ QUOTE = '{source: src-official, quote: "autoriza el ingreso"}'
 
 
 def stored_resolution() -> Document:
-    document = library.add_bytes(text_pdf([["uno"], ["dos"], ["tres"]]), "rl-100.pdf").document
-    return library.extract(document)
+    document = adding.add_bytes(text_pdf([["uno"], ["dos"], ["tres"]]), "rl-100.pdf").document
+    return extraction.extract(document)
 
 
 def cite_in(folder: Path, extra: str) -> None:

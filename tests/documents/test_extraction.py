@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.documents.pdfs import encrypted_pdf, scanned_pdf, text_pdf
-from veeduria.documents import library, storage
+from veeduria.documents import adding, extraction, storage
 from veeduria.documents.models import Document, ExtractionStatus, PageMethod
 from veeduria.documents.status import status_text
 
@@ -25,8 +25,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def add_one(tmp_path: Path, name: str, data: bytes) -> Document:
-    (added,) = library.add_files([write(tmp_path, name, data)])
-    return library.extract(added.document)
+    (added,) = adding.add_files([write(tmp_path, name, data)])
+    return extraction.extract(added.document)
 
 
 def texts(document: Document) -> list[tuple[int, str, str]]:
@@ -42,15 +42,15 @@ def test_pdf_text_per_page_and_file_stored_once(tmp_path: Path) -> None:
     assert [p[0] for p in pages] == [1, 2]
     assert "Resolución Legislativa N.º 31234" in pages[0][1] and pages[1][1] == "Anexo: unidades"
     assert {p[2] for p in pages} == {PageMethod.TEXT_LAYER}
-    stored = library.file_path(document)
+    stored = extraction.file_path(document)
     assert stored.read_bytes() == data
     assert stored == Path(storage.root()) / document.sha256[:2] / f"{document.sha256}.pdf"
     assert not [p for p in stored.parent.iterdir() if p.name.startswith(".incoming-")]
 
-    (again,) = library.add_files([write(tmp_path, "otro-nombre.bin", data)])
+    (again,) = adding.add_files([write(tmp_path, "otro-nombre.bin", data)])
     assert again.duplicate and again.document.pk == document.pk
     assert Document.objects.count() == 1
-    assert f"#{document.pk}" in library.describe_added(again) and "duplicate" in library.describe_added(again)
+    assert f"#{document.pk}" in adding.describe_added(again) and "duplicate" in adding.describe_added(again)
 
 
 def test_type_from_content_not_name(tmp_path: Path) -> None:
@@ -83,8 +83,8 @@ def test_plain_text_utf8_latin1_and_form_feeds(tmp_path: Path) -> None:
 )
 def test_refused_files_write_nothing(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
     good = write(tmp_path, "good.txt", b"texto")
-    with pytest.raises(library.DocumentRefused) as info:
-        library.add_files([good, write(tmp_path, name, data)])
+    with pytest.raises(adding.DocumentRefused) as info:
+        adding.add_files([good, write(tmp_path, name, data)])
     assert name in str(info.value) and reason in str(info.value)
     assert not Document.objects.exists()
     assert not storage.root().exists()
@@ -93,10 +93,10 @@ def test_refused_files_write_nothing(tmp_path: Path, name: str, data: bytes, rea
 def test_size_limit_and_unknown_source(tmp_path: Path, settings: Any) -> None:
     settings.DOCUMENT_MAX_BYTES = 100
     big = write(tmp_path, "big.txt", b"x" * 101)
-    with pytest.raises(library.DocumentRefused, match=r"big.txt: 101 bytes, more than the limit of 100 bytes"):
-        library.add_files([big])
-    with pytest.raises(library.DocumentRefused, match="no source 'nope'"):
-        library.add_files([write(tmp_path, "ok.txt", b"ok")], source_id="nope")
+    with pytest.raises(adding.DocumentRefused, match=r"big.txt: 101 bytes, more than the limit of 100 bytes"):
+        adding.add_files([big])
+    with pytest.raises(adding.DocumentRefused, match="no source 'nope'"):
+        adding.add_files([write(tmp_path, "ok.txt", b"ok")], source_id="nope")
     assert not Document.objects.exists()
 
 
@@ -108,8 +108,8 @@ def test_encrypted_and_corrupt_pdfs_do_not_stop_the_others(tmp_path: Path) -> No
         write(tmp_path, "garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20),
         write(tmp_path, "good.pdf", good),
     ]
-    added = library.add_files(paths)
-    done = library.extract_all([a.document for a in added])
+    added = adding.add_files(paths)
+    done = extraction.extract_all([a.document for a in added])
     statuses = [d.status for d in done]
     assert statuses[0] == ExtractionStatus.ENCRYPTED
     assert statuses[1] in (ExtractionStatus.CORRUPT, ExtractionStatus.EXTRACTED)
@@ -161,7 +161,7 @@ def test_retry_failed(tmp_path: Path) -> None:
     document = add_one(tmp_path, "x.txt", b"hola")
     document.status = ExtractionStatus.FAILED
     document.save()
-    assert library.to_extract() == []
-    assert library.to_extract(retry_failed=True) == [document]
-    with pytest.raises(library.DocumentRefused, match="no document 999"):
-        library.to_extract([999])
+    assert extraction.to_extract() == []
+    assert extraction.to_extract(retry_failed=True) == [document]
+    with pytest.raises(adding.DocumentRefused, match="no document 999"):
+        extraction.to_extract([999])

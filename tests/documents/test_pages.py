@@ -9,7 +9,7 @@ from django.test import Client
 
 from tests.documents.fixtures import cited_resolution
 from tests.portal.conftest import cite
-from veeduria.documents import library
+from veeduria.documents import adding, extraction
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +44,14 @@ def test_download_is_the_original_bytes_never_rendered(client: Client) -> None:
     c = cited_resolution()
     pdf = client.get(f"/es/documentos/{c.document.pk}/original/")
     assert pdf.status_code == 200
-    assert b"".join(pdf.streaming_content) == library.file_path(c.document).read_bytes()  # type: ignore[attr-defined]
+    assert b"".join(pdf.streaming_content) == extraction.file_path(c.document).read_bytes()  # type: ignore[attr-defined]
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"].startswith("attachment;") and "rl-32214.pdf" in pdf["Content-Disposition"]
     assert pdf["X-Content-Type-Options"] == "nosniff"
 
     hostile = b"<html><body><script>document.title='pwned'</script><p>Oficio</p></body></html>"
-    doc = library.add_bytes(hostile, "oficio.html").document
-    library.extract(doc)
+    doc = adding.add_bytes(hostile, "oficio.html").document
+    extraction.extract(doc)
     response = client.get(f"/en/documents/{doc.pk}/original/")
     assert response["Content-Type"].startswith("text/plain")
     assert response["Content-Disposition"].startswith("attachment;")

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from veeduria.documents import library
+from veeduria.documents import adding, extraction
 from veeduria.documents.models import Document
 from veeduria.documents.status import status_text
 
@@ -37,16 +37,16 @@ class DocumentAddForm(forms.ModelForm):
     def clean_upload(self) -> Any:
         upload = self.cleaned_data["upload"]
         if upload.size > settings.DOCUMENT_MAX_BYTES:
-            raise forms.ValidationError(library.too_large(upload.name, upload.size), code="too_large")
+            raise forms.ValidationError(adding.too_large(upload.name, upload.size), code="too_large")
         data = upload.read()
         try:
-            library.check_file(data, upload.name)
-        except library.DocumentRefused as exc:
+            adding.check_file(data, upload.name)
+        except adding.DocumentRefused as exc:
             raise forms.ValidationError(str(exc), code="refused") from None
-        existing = library.duplicate_of(data)
+        existing = adding.duplicate_of(data)
         if existing is not None:
             raise forms.ValidationError(
-                library.describe_added(library.Added(existing, duplicate=True, name=upload.name)), code="duplicate"
+                adding.describe_added(adding.Added(existing, duplicate=True, name=upload.name)), code="duplicate"
             )
         self.data_bytes = data
         return upload
@@ -78,7 +78,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
         if change:
             return super().save_form(request, form, change)
-        added = library.add_bytes(
+        added = adding.add_bytes(
             form.data_bytes,
             form.cleaned_data["upload"].name,
             title=form.cleaned_data.get("title") or "",
@@ -90,8 +90,8 @@ class DocumentAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        library.extract(obj)
-        messages.info(request, library.describe(obj))
+        extraction.extract(obj)
+        messages.info(request, extraction.describe(obj))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if change:
@@ -114,9 +114,9 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Extraer de nuevo el texto de los documentos seleccionados"))
     def extract_again(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        documents = library.extract_all(list(queryset.order_by("pk")))
+        documents = extraction.extract_all(list(queryset.order_by("pk")))
         for document in documents:
-            messages.info(request, library.describe(document))
+            messages.info(request, extraction.describe(document))
         messages.success(
             request,
             ngettext("%(n)d documento procesado", "%(n)d documentos procesados", len(documents))

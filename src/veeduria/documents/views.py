@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from veeduria.documents.library import file_path
+from veeduria.documents.extraction import file_path
 from veeduria.documents.models import Document, Kind
 from veeduria.documents.status import status_text
 from veeduria.evidence.models import Citation
