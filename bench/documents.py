@@ -1,0 +1,115 @@
+"""Text extraction benchmark: pages per second of Veeduría's extraction against poppler's ``pdftotext``.
+
+    python bench/documents.py                    # 20 generated PDFs of 50 pages (1,000 pages), 3 rounds
+    python bench/documents.py --files 5 --pages 200 --rounds 1
+
+The PDFs are written by the tests' minimal PDF writer (``tests/documents/pdfs.py``: Helvetica text content
+streams, 40 lines of Spanish per page). On the same files in the same run, each measured as the best of the rounds:
+
+* ``pdftotext``: Debian poppler-utils, one process per file writing all its pages (the floor for a C extractor);
+* ``pypdf in process``: :func:`veeduria.documents.pages.file_pages` (pypdf's text layer, page by page);
+* ``extract``: what ``veeduria documents extract`` runs per document: the child process
+  (``python -m veeduria.documents.worker``) with its JSON events, parsed by the parent (no database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.documents.pdfs import text_pdf  # noqa: E402
+
+TEXT = (
+    "el congreso autoriza el ingreso de personal militar extranjero al territorio de la república con armas de "
+    "guerra para realizar actividades de cooperación y entrenamiento conjunto durante el periodo indicado"
+)
+WORDS = TEXT.split()
+
+
+def make_files(folder: Path, files: int, pages: int) -> list[Path]:
+    paths = []
+    for f in range(files):
+        doc = []
+        for p in range(pages):
+            lines = [" ".join(WORDS[(f + p + i + j) % len(WORDS)] for j in range(12)) for i in range(40)]
+            doc.append([f"Resolución {f}, página {p + 1}", *lines])
+        path = folder / f"doc-{f:03d}.pdf"
+        path.write_bytes(text_pdf(doc))
+        paths.append(path)
+    return paths
+
+
+def best(rounds: int, run: Callable[[], int]) -> tuple[float, int]:
+    times, pages = [], 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        pages = run()
+        times.append(time.perf_counter() - start)
+    return min(times), pages
+
+
+def run_pdftotext(paths: list[Path]) -> int:
+    pages = 0
+    for path in paths:
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+        pages += out.stdout.count(b"\f")
+    return pages
+
+
+def run_in_process(paths: list[Path]) -> int:
+    from veeduria.documents.pages import Limits, file_pages
+
+    limits = Limits(max_pages=100_000, tesseract="/nonexistent", pdftoppm="/nonexistent")
+    return sum(1 for path in paths for event in file_pages(path, "pdf", limits) if "number" in event)
+
+
+def run_worker(paths: list[Path]) -> int:
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veeduria.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    from veeduria.documents.extraction import run_worker
+
+    settings.TESSERACT_COMMAND = "/nonexistent"
+    return sum(1 for path in paths for event in run_worker(path, "pdf") if "number" in event)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("pdftotext"):
+        print("pdftotext is missing: apt-get install poppler-utils (make system-deps)", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="veeduria-bench-docs-") as tmp:
+        paths = make_files(Path(tmp), args.files, args.pages)
+        size = sum(p.stat().st_size for p in paths)
+        print(f"{args.files} PDFs × {args.pages} pages = {args.files * args.pages:,} pages, {size / 1e6:.1f} MB")
+        floor, floor_pages = best(args.rounds, lambda: run_pdftotext(paths))
+        rows = [("pdftotext", floor, floor_pages)]
+        for name, func in (("pypdf in process", run_in_process), ("extract (child process)", run_worker)):
+            seconds, pages = best(args.rounds, lambda f=func: f(paths))
+            rows.append((name, seconds, pages))
+    print("| extractor | pages | seconds | pages/s | time / pdftotext |")
+    print("|---|---:|---:|---:|---:|")
+    for name, seconds, pages in rows:
+        print(f"| {name} | {pages:,} | {seconds:.2f} | {pages / seconds:,.0f} | {seconds / floor:.1f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
