@@ -58,6 +58,7 @@ def test_api(corpus: dict[str, Any], client: Client) -> None:
     assert set(body["facets"]) == {"type", "year", "country", "source_kind"}
     doc = client.get("/api/v1/search", {"q": "pucallpa"}).json()["results"][0]
     assert doc["type"] == "documents" and doc["page"] == 12 and "<mark>Pucallpa</mark>" in doc["snippet_html"]
+    assert doc["url"] == f"/es/documentos/{corpus['document'].pk}/#p12"
     auth = client.get("/api/v1/search", {"q": "santa lucia", "lang": "en"}).json()["results"][0]
     assert auth["id"] == "rl-90001" and auth["url"] == "/en/authorizations/rl-90001/" and auth["page"] is None
     assert auth["title"] == "Legislative resolution authorizing the entry of foreign troops"

@@ -30,7 +30,7 @@ def hit_url(hit: Hit) -> str | None:
     """The page of a hit's record, or of its document at the page's anchor."""
     try:
         if hit.type == DOCUMENTS:
-            return reverse("portal:document-detail", kwargs={"pk": hit.record_id}) + f"#p{hit.page}"
+            return reverse("portal:document", kwargs={"pk": hit.record_id}) + f"#p{hit.page}"
         return reverse(f"portal:{hit.type}-detail", kwargs={"pk": hit.record_id})
     except NoReverseMatch:
         return None
