@@ -126,11 +126,13 @@ HOST_COUNTRY = os.environ.get("VEEDURIA_HOST_COUNTRY", "PER").strip().upper()
 #: Documents: the largest file accepted (``VEEDURIA_DOCUMENT_MAX_MB``, megabytes), the most pages whose text is
 #: extracted (``VEEDURIA_DOCUMENT_MAX_PAGES``), the seconds one document's extraction may take
 #: (``VEEDURIA_DOCUMENT_TIME_LIMIT``) and the tesseract command used to read pages without a text layer
-#: (``VEEDURIA_TESSERACT``; OCR is skipped, and says so, when it is not installed).
+#: (``VEEDURIA_TESSERACT``; OCR is skipped, and says so, when it is not installed); the memory one extraction's
+#: child process may take (``VEEDURIA_DOCUMENT_MEMORY_MB``, 0 = no limit).
 DOCUMENT_MAX_BYTES = int(float(os.environ.get("VEEDURIA_DOCUMENT_MAX_MB", "50")) * 1024 * 1024)
 DOCUMENT_MAX_PAGES = int(os.environ.get("VEEDURIA_DOCUMENT_MAX_PAGES", "2000"))
 DOCUMENT_TIME_LIMIT = float(os.environ.get("VEEDURIA_DOCUMENT_TIME_LIMIT", "300"))
 TESSERACT_COMMAND = os.environ.get("VEEDURIA_TESSERACT", "tesseract")
+DOCUMENT_MEMORY_MB = int(os.environ.get("VEEDURIA_DOCUMENT_MEMORY_MB", "2048"))
 PDFTOPPM_COMMAND = os.environ.get("VEEDURIA_PDFTOPPM", "pdftoppm")
 
 SESSION_COOKIE_HTTPONLY = True
