@@ -165,3 +165,27 @@ def test_retry_failed(tmp_path: Path) -> None:
     assert extraction.to_extract(retry_failed=True) == [document]
     with pytest.raises(adding.DocumentRefused, match="no document 999"):
         extraction.to_extract([999])
+
+
+def test_memory_limit_fails_the_document_not_the_run(tmp_path: Path, settings: Any) -> None:
+    settings.DOCUMENT_MEMORY_MB = 40  # enough for Python and pypdf, not for reading 3,000 pages
+    settings.DOCUMENT_MAX_PAGES = 5
+    document = add_one(tmp_path, "heavy.pdf", text_pdf([[f"página {n}"] * 40 for n in range(3000)]))
+    assert document.status == ExtractionStatus.FAILED and document.pages.count() == 0
+    assert add_one(tmp_path, "next.txt", b"la siguiente se extrae").status == ExtractionStatus.EXTRACTED
+    settings.DOCUMENT_MEMORY_MB = 0  # no limit
+    assert extraction.extract(document).status == ExtractionStatus.PAGE_LIMIT
+
+
+def test_failure_recorded_and_retried(tmp_path: Path) -> None:
+    (added,) = adding.add_files([write(tmp_path, "r.pdf", text_pdf(RESOLUTION))])
+    stored = extraction.file_path(added.document)
+    original = stored.read_bytes()
+    stored.chmod(0o644)
+    stored.unlink()
+    document = extraction.extract(added.document)
+    assert document.status == ExtractionStatus.FAILED and "stored file missing" in document.error
+    assert extraction.to_extract(retry_failed=True) == [document]
+    stored.write_bytes(original)
+    (again,) = extraction.extract_all(extraction.to_extract(retry_failed=True))
+    assert again.status == ExtractionStatus.EXTRACTED and again.error == "" and again.pages.count() == 2

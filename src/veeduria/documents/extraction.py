@@ -36,6 +36,7 @@ def _limits() -> dict[str, Any]:
         "tesseract": settings.TESSERACT_COMMAND,
         "pdftoppm": settings.PDFTOPPM_COMMAND,
         "ocr_timeout": settings.DOCUMENT_TIME_LIMIT,
+        "memory_mb": settings.DOCUMENT_MEMORY_MB,
     }
 
 

@@ -18,6 +18,8 @@ from veeduria.documents.text import html_text, plain_pages
 
 #: the languages tesseract reads (Spanish and English)
 OCR_LANGUAGES = "spa+eng"
+#: the longest side, in pixels, of a page drawn for OCR (A4 at 300 dpi): a huge page is scaled down to it
+OCR_PIXELS = 3508
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Limits:
     tesseract: str
     pdftoppm: str
     ocr_timeout: float = 120.0
+    #: the most memory (address space) the child process and its OCR tools may take, 0 = no limit
+    memory_mb: int = 0
 
 
 def ocr_tools(limits: Limits) -> tuple[str, str] | None:
@@ -35,22 +39,23 @@ def ocr_tools(limits: Limits) -> tuple[str, str] | None:
 
 
 def ocr_page(path: Path, number: int, tools: tuple[str, str], timeout: float) -> str | None:
-    """The text tesseract reads on page ``number`` drawn at 300 dpi by pdftoppm (``None`` if either failed)."""
+    """The text tesseract reads on page ``number`` drawn in grey by pdftoppm (``None`` if either failed)."""
     tesseract, pdftoppm = tools
     with tempfile.TemporaryDirectory(prefix="veeduria-ocr-") as tmp:
         prefix = Path(tmp) / "page"
+        page = ["-f", str(number), "-l", str(number)]
         drawn = subprocess.run(
-            [pdftoppm, "-f", str(number), "-l", str(number), "-r", "300", "-gray", "-png", "-singlefile",
-             str(path), str(prefix)],
-            capture_output=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            [pdftoppm, *page, "-scale-to", str(OCR_PIXELS), "-gray", "-png", "-singlefile", str(path), str(prefix)],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
         image = prefix.with_suffix(".png")
         if drawn.returncode != 0 or not image.exists():
             return None
         read = subprocess.run(
-            [tesseract, str(image), "stdout", "-l", OCR_LANGUAGES],
-            capture_output=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            [tesseract, str(image), "stdout", "-l", OCR_LANGUAGES], capture_output=True, timeout=timeout, check=False
+        )
         if read.returncode != 0:
             return None
         return read.stdout.decode("utf-8", "replace").strip()
@@ -75,6 +80,9 @@ def pdf_pages(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
         number = index + 1
         try:
             text = (reader.pages[index].extract_text() or "").strip()
+        except MemoryError:
+            yield {"status": "failed", "error": f"page {number}: memory limit reached"}
+            return
         except Exception as exc:  # pypdf raises many types on a damaged page
             yield {"status": "corrupt", "error": f"page {number}: {type(exc).__name__}: {exc}"}
             return
