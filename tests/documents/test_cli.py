@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.documents.pdfs import encrypted_pdf, text_pdf
@@ -51,3 +56,33 @@ def test_refused_files_exit_1_and_add_nothing(tmp_path: Path) -> None:
     assert listed.returncode == 0 and listed.stdout == ""
     unknown = run("documents", "extract", "7", data_dir=data)
     assert unknown.returncode == 1 and "no document 7" in unknown.stderr
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    assert run("init", "--no-load", data_dir=data).returncode == 0
+    files = []
+    for n in range(3):
+        path = tmp_path / f"oficio-{n}.txt"
+        path.write_text(f"Oficio {n}")
+        files.append(str(path))
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ |= {"VEEDURIA_DATA_DIR": str(data), "VEEDURIA_LANGUAGE": "en"}
+    master, terminal = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "veeduria.cli", "documents", "add", *files],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=environ,
+    ) as child:
+        os.close(terminal)
+        assert child.stdout is not None
+        stdout = child.stdout.read().decode()
+        assert child.wait(timeout=120) == 0
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+        while chunk := os.read(master, 4096):
+            shown += chunk
+    os.close(master)
+    assert stdout.count("Text extracted; 1 of 1 page") == 3
+    assert "text extraction [" in shown.decode() and "3/3 documents" in shown.decode()
