@@ -15,7 +15,10 @@ from veeduria.search.results import Filters, Hit, Page, Passage, sort_hits
 _CONFIGS = ("spanish", "english", "simple")
 _TABLE = IndexedPassage._meta.db_table
 _BODY = "coalesce(title_es, '') || ' ' || coalesce(title_en, '') || ' ' || coalesce(text, '')"
-_VECTOR = " || ".join(f"to_tsvector('{c}', unaccent({_BODY}))" for c in _CONFIGS)
+#: the words only (anything not a letter or digit is a space), as the other engine splits them: PostgreSQL's own
+#: parser would read markup, addresses and paths as special tokens and skip the text of <script> elements
+_WORDS = f"unaccent(regexp_replace({_BODY}, '[^[:alnum:]]+', ' ', 'g'))"
+_VECTOR = " || ".join(f"to_tsvector('{c}', {_WORDS})" for c in _CONFIGS)
 _BATCH = 500
 
 
