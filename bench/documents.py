@@ -8,8 +8,8 @@ streams, 40 lines of Spanish per page). On the same files in the same run, each 
 
 * ``pdftotext``: Debian poppler-utils, one process per file writing all its pages (the floor for a C extractor);
 * ``pypdf in process``: :func:`veeduria.documents.pages.file_pages` (pypdf's text layer, page by page);
-* ``extract``: what ``veeduria documents extract`` runs per document: the child process
-  (``python -m veeduria.documents.worker``) with its JSON events, parsed by the parent (no database).
+* ``extract``: what ``veeduria documents extract`` runs: one child process (``python -m veeduria.documents.worker``)
+  for the whole batch, a job and its JSON events per document, read by the parent with the time limit (no database).
 """
 
 from __future__ import annotations
@@ -77,13 +77,14 @@ def run_worker(paths: list[Path]) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veeduria.settings")
     import django
-    from django.conf import settings
 
     django.setup()
-    from veeduria.documents.extraction import run_worker
+    from veeduria.documents.child import Worker
+    from veeduria.documents.extraction import limits
 
-    settings.TESSERACT_COMMAND = "/nonexistent"
-    return sum(1 for path in paths for event in run_worker(path, "pdf") if "number" in event)
+    wanted = {**limits(), "tesseract": "/nonexistent"}
+    with Worker() as worker:
+        return sum(1 for path in paths for event in worker.run(path, "pdf", wanted, 600) if "number" in event)
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.documents.pdfs import encrypted_pdf, scanned_pdf, text_pdf
 from veeduria.documents import adding, extraction, storage
+from veeduria.documents.child import Worker
 from veeduria.documents.models import Document, ExtractionStatus, PageMethod
 from veeduria.documents.status import status_text
 
@@ -128,17 +129,17 @@ def test_page_limit_says_how_many(tmp_path: Path, settings: Any) -> None:
     assert "40 of 3000 pages" in status_text(document)
 
 
-def test_time_limit_keeps_the_pages_done(tmp_path: Path, settings: Any) -> None:
+def test_time_limit_keeps_the_pages_done_and_the_next_document_goes_on(tmp_path: Path, settings: Any) -> None:
     settings.DOCUMENT_TIME_LIMIT = 2.5  # pypdf reads about 400 of these pages per second: 3,000 take 7 s or more
     settings.DOCUMENT_MAX_PAGES = 100_000
     long = text_pdf([[f"página {n}"] * 40 for n in range(3000)])
-    document = add_one(tmp_path, "long.pdf", long)
+    added = adding.add_files([write(tmp_path, "long.pdf", long), write(tmp_path, "short.txt", b"sigue funcionando")])
+    document, short = extraction.extract_all([a.document for a in added])  # one child process, killed after the first
     assert document.status == ExtractionStatus.TIME_LIMIT
     assert document.page_count == 3000 and 0 < document.pages.count() < 3000
     assert list(document.pages.values_list("number", flat=True)) == list(range(1, document.pages.count() + 1))
     assert "time limit" in status_text(document)
-    settings.DOCUMENT_TIME_LIMIT = 60
-    assert add_one(tmp_path, "short.txt", b"sigue funcionando").status == ExtractionStatus.EXTRACTED
+    assert short.status == ExtractionStatus.EXTRACTED and texts(short) == [(1, "sigue funcionando", "text_layer")]
 
 
 def test_no_text_layer_without_ocr(tmp_path: Path, settings: Any) -> None:
@@ -189,3 +190,18 @@ def test_failure_recorded_and_retried(tmp_path: Path) -> None:
     stored.write_bytes(original)
     (again,) = extraction.extract_all(extraction.to_extract(retry_failed=True))
     assert again.status == ExtractionStatus.EXTRACTED and again.error == "" and again.pages.count() == 2
+
+
+def test_one_child_process_per_batch_replaced_after_a_time_limit(tmp_path: Path) -> None:
+    short = write(tmp_path, "a.txt", b"uno")
+    long = write(tmp_path, "long.pdf", text_pdf([[f"página {n}"] * 40 for n in range(3000)]))
+    with Worker() as worker:
+        assert worker.run(short, "text", extraction.limits(), 60)[-1] == {"status": "extracted", "error": ""}
+        first = worker.pid
+        assert first is not None
+        assert worker.run(short, "text", extraction.limits(), 60)[-1]["status"] == "extracted"
+        assert worker.pid == first
+        assert worker.run(long, "pdf", extraction.limits(), 1.0)[-1]["status"] == "time_limit"
+        assert worker.pid is None  # killed
+        assert worker.run(short, "text", extraction.limits(), 60)[-1]["status"] == "extracted"
+        assert worker.pid not in (None, first)

@@ -1,11 +1,7 @@
-"""Extracting documents' text: each document in a time-limited child process, its pages replaced at once."""
+"""Extracting documents' text: in a child process with a time limit per document, its pages replaced at once."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from veeduria.documents import storage
 from veeduria.documents.adding import DocumentRefused
+from veeduria.documents.child import Worker
 from veeduria.documents.models import Document, DocumentPage, ExtractionStatus
 from veeduria.documents.status import status_text
 from veeduria.ingest.importers._store import Progress
@@ -30,7 +27,8 @@ def file_path(document: Document) -> Path:
     return storage.stored_path(document.sha256, document.kind)
 
 
-def _limits() -> dict[str, Any]:
+def limits() -> dict[str, Any]:
+    """The limits of an extraction, from the settings."""
     return {
         "max_pages": settings.DOCUMENT_MAX_PAGES,
         "tesseract": settings.TESSERACT_COMMAND,
@@ -40,49 +38,18 @@ def _limits() -> dict[str, Any]:
     }
 
 
-def run_worker(path: Path, kind: str) -> list[dict[str, Any]]:
-    """The events of the child process, cut at the time limit (a last ``time_limit`` event then)."""
-    job = json.dumps({"path": str(path), "kind": kind, "limits": _limits()})
-    limit = settings.DOCUMENT_TIME_LIMIT
-    started = time.monotonic()
-    with subprocess.Popen(
-        [sys.executable, "-m", "veeduria.documents.worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as child:
-        try:
-            out, err = child.communicate(job.encode(), timeout=limit)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            out, err = child.communicate()
-            events = _parse(out)
-            events.append({"status": "time_limit", "error": f"{time.monotonic() - started:.1f} s"})
-            return events
-    events = _parse(out)
-    if not events or "status" not in events[-1]:
-        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {child.returncode}"]
-        events.append({"status": "failed", "error": detail[0]})
-    return events
+def extract(document: Document, worker: Worker | None = None) -> Document:
+    """Replace the document's pages by the text of its file and record how it went (never raises for the file).
 
-
-def _parse(out: bytes) -> list[dict[str, Any]]:
-    events = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        try:
-            events.append(json.loads(line))
-        except json.JSONDecodeError:
-            break  # a line cut by the time limit
-    return events
-
-
-def extract(document: Document) -> Document:
-    """Replace the document's pages by the text of its file and record how it went (never raises for the file)."""
+    ``worker``: the child process to reuse (one is started and ended for this document without it)."""
     path = file_path(document)
     if not path.exists():
         events: list[dict[str, Any]] = [{"status": "failed", "error": f"stored file missing: {path}"}]
+    elif worker is None:
+        with Worker() as own:
+            events = own.run(path, document.kind, limits(), settings.DOCUMENT_TIME_LIMIT)
     else:
-        events = run_worker(path, document.kind)
+        events = worker.run(path, document.kind, limits(), settings.DOCUMENT_TIME_LIMIT)
     pages = [
         DocumentPage(document=document, number=e["number"], text=e["text"].replace("\x00", ""), method=e["method"])
         for e in events
@@ -115,10 +82,11 @@ def to_extract(ids: Iterable[int] = (), *, retry_failed: bool = False) -> list[D
 
 def extract_all(documents: list[Document], *, advance: Callable[[], None] | None = None) -> list[Document]:
     """Extract each document in turn; a failure is recorded on its document and the others go on."""
-    for document in documents:
-        extract(document)
-        if advance is not None:
-            advance()
+    with Worker() as worker:
+        for document in documents:
+            extract(document, worker)
+            if advance is not None:
+                advance()
     return documents
 
 

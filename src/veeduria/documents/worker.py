@@ -1,6 +1,7 @@
-"""Child process of one extraction: reads the job as JSON on stdin, writes one JSON event per line on stdout.
+"""The extraction child process: reads one job per line (JSON) on stdin, writes one JSON event per line on stdout.
 
-Run apart so that a time limit can stop a page that never ends and a crash cannot stop the others.
+Run apart (see :mod:`.child`) so that a time limit can stop a page that never ends and a crash of the PDF library
+cannot stop the others. Every job ends with an event that has a ``status``.
 """
 
 from __future__ import annotations
@@ -13,20 +14,28 @@ from pathlib import Path
 from veeduria.documents.pages import Limits, file_pages
 
 
-def main() -> int:
-    job = json.load(sys.stdin)
-    limits = Limits(**job["limits"])
+def _write(event: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def run(job: dict[str, object]) -> None:
+    limits = Limits(**job["limits"])  # type: ignore[arg-type]
     if limits.memory_mb:
         size = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
     try:
-        for event in file_pages(Path(job["path"]), job["kind"], limits):
-            sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+        for event in file_pages(Path(str(job["path"])), str(job["kind"]), limits):
+            _write(event)
     except MemoryError:
-        sys.stdout.write(json.dumps({"status": "failed", "error": "memory limit reached"}) + "\n")
+        _write({"status": "failed", "error": "memory limit reached"})
     except Exception as exc:  # reported as the document's error, never a crash of the caller
-        sys.stdout.write(json.dumps({"status": "failed", "error": f"{type(exc).__name__}: {exc}"}) + "\n")
+        _write({"status": "failed", "error": f"{type(exc).__name__}: {exc}"})
+
+
+def main() -> int:
+    for line in sys.stdin:
+        run(json.loads(line))
     return 0
 
 
