@@ -155,6 +155,7 @@ def test_ocr_reads_a_scanned_page(tmp_path: Path) -> None:
     document = add_one(tmp_path, "scan.pdf", scanned_pdf(["RESOLUCION LEGISLATIVA 31234", "Ingreso de tropas"]))
     ((_number, text, method),) = texts(document)
     assert method == PageMethod.OCR
+    assert "1 page read by OCR" in status_text(document)
     assert "LEGISLATIVA" in text and "31234" in text
 
 

@@ -17,6 +17,9 @@ def status_text(document: Document) -> str:
             ngettext("%(done)d de %(total)d página", "%(done)d de %(total)d páginas", document.page_count)
             % {"done": done, "total": document.page_count}
         )
+    read = document.pages.filter(method=PageMethod.OCR).count()
+    if read:
+        parts.append(ngettext("%(n)d página leída por OCR", "%(n)d páginas leídas por OCR", read) % {"n": read})
     blind = document.pages.filter(method=PageMethod.NONE).count()
     if blind:
         parts.append(
