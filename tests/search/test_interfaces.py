@@ -129,11 +129,18 @@ def test_cli_reindex(corpus: dict[str, Any], capsys: Any, english_cli: None) -> 
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the tantivy index (SQLite deployments)")
-def test_a_missing_or_corrupt_index_is_rebuilt(corpus: dict[str, Any], client: Client) -> None:
+def test_a_missing_or_corrupt_index_is_rebuilt(
+    corpus: dict[str, Any], client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     root = settings.SEARCH_DIR
     shutil.rmtree(root)
     assert client.get("/es/buscar/", {"q": "pucallpa"}).status_code == 200
     assert search("pucallpa").total == 1
+    shutil.rmtree(root)
+    with django_capture_on_commit_callbacks(execute=True):  # a change with no index to update: it is built
+        corpus["activity"].name_es = "Maniobra anfibia"
+        corpus["activity"].save()
+    assert (root / "CURRENT").exists() and search("maniobra").total == 1
     current = root / (root / "CURRENT").read_text().strip()
     for f in current.iterdir():
         if f.suffix in {".idx", ".term", ".store", ".pos"} or f.name == "meta.json":

@@ -72,12 +72,6 @@ def _where(query: ParsedQuery, filters: Filters) -> tuple[str, list[Any], str, l
 class PostgresEngine:
     name = "postgresql"
 
-    def exists(self) -> bool:
-        return True
-
-    def count(self) -> int:
-        return IndexedPassage.objects.count()
-
     def rebuild(self, passages: Iterable[Passage]) -> int:
         with transaction.atomic():
             IndexedPassage.objects.all().delete()

@@ -28,10 +28,6 @@ MAX_PAGE = 500
 class Engine(Protocol):
     name: str
 
-    def exists(self) -> bool: ...
-
-    def count(self) -> int: ...
-
     def rebuild(self, passages: Iterable[Passage]) -> int: ...
 
     def replace(self, refs: Iterable[str], passages: Iterable[Passage]) -> None: ...
@@ -98,11 +94,10 @@ def update(refs: Iterable[str]) -> None:
     refs = sorted(set(refs))
     if not refs:
         return
-    current = engine()
-    if not current.exists():
+    try:
+        engine().replace(refs, passages_for(refs))
+    except IndexMissing:  # nothing to update: build it whole (it holds these records' current state)
         reindex()
-        return
-    current.replace(refs, passages_for(refs))
 
 
 # -- changes waiting for their transaction's commit ---------------------------------------------------

@@ -142,9 +142,6 @@ class TantivyEngine:
                 self._index_path = path
             return self._index
 
-    def exists(self) -> bool:
-        return self._current_path() is not None
-
     # -- writing ------------------------------------------------------------------------------------
     def rebuild(self, passages: Iterable[Passage], *, heap: int = 200_000_000) -> int:
         """Build a new index from ``passages``, then switch readers to it; return the number of passages."""
@@ -193,10 +190,6 @@ class TantivyEngine:
             index.reload()
 
     # -- reading ------------------------------------------------------------------------------------
-    def count(self) -> int:
-        index = self._open()
-        index.reload()
-        return int(index.searcher().num_docs)
 
     def search(self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int) -> Page:
         index = self._open()
