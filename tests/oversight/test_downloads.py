@@ -45,30 +45,34 @@ def stored(db: Any) -> dict[str, Any]:
             start_date=dt.date(2023, 7, 1),
         )
         a23.countries.add(usa)
+        auth = m.Authorization.objects.create(
+            id="+rm-2023",
+            instrument_type="rm",
+            title_es='=HYPERLINK("http://example.invalid";"ver")',
+            host_country=per,
+        )
     made = [
         Finding.objects.create(
             activity=a21,
             rule="no_authorization",
             severity="violation",
-            explanation_es="Ninguna autorización cubre «Ejercicio 2021».",
-            explanation_en="No authorization covers «Ejercicio 2021».",
-            evidence={"records": [["activities", a21.pk]], "citations": [7, 9]},
+            reason="no_auth",
+            values={"foreign": ["col"], "requires": "legislative"},
         ),
         Finding.objects.create(
             activity=a23,
+            authorization=auth,
             rule="outside_window",
             severity="undetermined",
-            explanation_es='=HYPERLINK("http://example.invalid";"ver")',
-            explanation_en="+1 precisión mensual",
-            evidence={},
+            reason="window_imprecise",
+            values={"activity_start": "2023-07-01", "activity_end": None, "window_start": None, "window_end": None},
         ),
         Finding.objects.create(
             activity=a23,
             rule="personnel_over_limit",
             severity="violation",
-            explanation_es="Participaron más efectivos que los autorizados.",
-            explanation_en="More personnel took part than authorized.",
-            evidence={},
+            reason="personnel_over",
+            values={"limit": 10, "low": 12, "best": None, "high": None},
         ),
     ]
     return {"findings": made}
@@ -121,11 +125,23 @@ def test_every_finding_streamed_with_type_and_filename(
 def test_formula_cells_neutralised(client: Client, stored: dict[str, Any]) -> None:
     got = _csv(client.get("/es/hallazgos.csv?rule=outside_window"))
     assert len(got) == 1
-    assert got[0]["explanation_es"] == '\'=HYPERLINK("http://example.invalid";"ver")'
-    assert got[0]["explanation_en"] == "'+1 precisión mensual"
+    assert got[0]["authorization"] == "'+rm-2023"
+    assert got[0]["explanation_es"].startswith("Las fechas de la actividad (2023-07-01 – ?)")
+    assert '«=HYPERLINK("http://example.invalid";"ver")»' in got[0]["explanation_en"]
     # JSON carries the text as it is (it is not read by spreadsheets)
     data = _json(Client().get("/en/findings.json?rule=outside_window"))
-    assert data["findings"][0]["explanation_es"].startswith("=HYPERLINK")
+    assert data["findings"][0]["authorization"] == "+rm-2023"
+
+
+def test_explanations_written_from_the_stored_values(client: Client, stored: dict[str, Any]) -> None:
+    """The explanation is written when read, from the reason and values, with today's country names."""
+    got = {r["rule"]: r for r in _csv(client.get("/es/hallazgos.csv"))}
+    assert "(países: Colombia;" in got["no_authorization"]["explanation_es"]
+    assert "una resolución legislativa del Congreso" in got["no_authorization"]["explanation_es"]
+    assert "(at least 12) than the 10 authorized" in got["personnel_over_limit"]["explanation_en"]
+    m.Country.objects.filter(pk="col").update(name_es="República de Colombia")
+    again = {r["rule"]: r for r in _csv(client.get("/es/hallazgos.csv"))}
+    assert "(países: República de Colombia;" in again["no_authorization"]["explanation_es"]
 
 
 @pytest.mark.parametrize(
@@ -187,7 +203,9 @@ def test_large_result_streamed_in_chunks(
     monkeypatch.setattr(findings_export, "CHUNK", 2)
     activity = stored["findings"][0].activity
     Finding.objects.bulk_create(
-        Finding(activity=activity, rule="limits_unknown", severity="notice", explanation_es=f"n{i}", explanation_en="")
+        Finding(
+            activity=activity, rule="limits_unknown", severity="notice", reason="before_framework", values={"since": i}
+        )
         for i in range(1200)
     )
     response = client.get("/es/hallazgos.csv")
@@ -195,5 +213,8 @@ def test_large_result_streamed_in_chunks(
     assert len(pieces) > 2
     got = list(csv.DictReader(io.StringIO(b"".join(pieces).decode())))
     assert len(got) == 1203
-    assert [r["explanation_es"] for r in got if r["rule"] == "limits_unknown"] == [f"n{i}" for i in range(1200)]
+    wanted = [
+        f"La actividad es anterior al marco legal registrado (vigente desde {i}): no se evalúa." for i in range(1200)
+    ]
+    assert [r["explanation_es"] for r in got if r["rule"] == "limits_unknown"] == wanted
     assert _json(client.get("/es/hallazgos.json"))["count"] == 1203

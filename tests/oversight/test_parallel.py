@@ -42,7 +42,7 @@ from veeduria.oversight.models import Finding
 
 call_command("migrate", verbosity=0)
 load_folder(Path(settings.DEFAULT_DATASET_DIR))
-fields = ("activity_id", "authorization_id", "rule", "severity", "explanation_es", "explanation_en", "evidence")
+fields = ("activity_id", "authorization_id", "rule", "severity", "reason", "values")
 out = {}
 for name, start_from in (("one", 10**12), ("two", 1)):
     parallel.PARALLEL_FROM = start_from

@@ -73,7 +73,7 @@ def test_no_authorization_outside_a_complete_register_is_undetermined() -> None:
     course = act(kind="training")  # needs a ministerial resolution: no register of those
     found = rules.check(course, [], FW, PLACES)
     assert [(f.rule, f.severity) for f in found] == [("no_authorization", "undetermined")]
-    assert "no prueba" in found[0].explanation_es and "does not prove" in found[0].explanation_en
+    assert "no prueba" in found[0].explanations()[0] and "does not prove" in found[0].explanations()[1]
 
 
 def test_outside_window_day_precision_is_violation() -> None:
@@ -122,8 +122,8 @@ def test_unlisted_items_and_armed_ministerial() -> None:
 def test_limits_unknown_names_what_is_missing() -> None:
     found = rules.check(act(), [auth(limits_known=False, personnel_total=None, places=())], FW, PLACES)
     assert [(f.rule, f.severity) for f in found] == [("limits_unknown", "undetermined")]
-    assert "personnel" in found[0].evidence["values"]["missing"]
-    assert "número de efectivos" in found[0].explanation_es
+    assert "personnel" in found[0].values["missing"]
+    assert "número de efectivos" in found[0].explanations()[0]
 
 
 def test_thin_evidence_is_undetermined() -> None:
@@ -145,7 +145,7 @@ def test_a_breach_of_an_authorization_not_linked_to_the_activity_is_undetermined
     loose = act(start=date(2023, 8, 20), end=date(2023, 9, 5), linked=())
     found = rules.check(loose, [auth()], FW, PLACES)
     assert [(f.rule, f.severity) for f in found] == [("outside_window", "undetermined")]
-    assert "no se afirma un incumplimiento" in found[0].explanation_es
-    assert found[0].evidence["values"]["unlinked"] is True
+    assert "no se afirma un incumplimiento" in found[0].explanations()[0]
+    assert found[0].values["unlinked"] is True
     linked = act(start=date(2023, 8, 20), end=date(2023, 9, 5))
     assert check(linked, auth()) == [("outside_window", "violation")]

@@ -148,10 +148,10 @@ def test_each_scenario_gets_exactly_its_finding(loaded: Path) -> None:
     # the finding says what it compared, and against which authorization
     outside = Finding.objects.get(activity_id="scn-outside")
     assert outside.authorization_id == "scn-rl-march-b"
-    assert outside.evidence["values"]["window_end"] == "2019-03-20"
+    assert outside.values["window_end"] == "2019-03-20"
     assert Finding.objects.get(activity_id="scn-none").authorization_id is None
     unknown = Finding.objects.get(activity_id="scn-limits-unknown")
-    assert set(unknown.evidence["values"]["missing"]) >= {"personnel", "places"}
+    assert set(unknown.values["missing"]) >= {"personnel", "places"}
     # the bundled data is judged as before: scenarios add findings, they do not change others
     assert Finding.objects.exclude(activity__id__startswith="scn-").exists()
     # not the configured host and no framework: not judged
@@ -214,7 +214,8 @@ def test_another_host_without_framework_is_undetermined(loaded: Path) -> None:
         engine.recompute_all()
         found = Finding.objects.get(activity_id="scn-other-host")
     assert (found.rule, found.severity) == ("no_authorization", "undetermined")
-    assert found.evidence["reason"] == "no_framework"
-    assert "Hostland" in found.explanation_en and "Anfitriona" in found.explanation_es
+    assert found.reason == "no_framework"
+    es, en = found.explanations()
+    assert "Hostland" in en and "Anfitriona" in es
     # Peru's activities are still judged by Peru's framework
     assert findings_of("scn-outside") == {("outside_window", "violation")}

@@ -25,12 +25,12 @@ def records(dataset: dict[str, Any]) -> dict[str, Any]:
     """Two findings written before the browser starts (the ORM must not run inside Playwright's context)."""
     auth = dataset["authorization"]
     activity = auth.activities.get()
-    for rule, severity, es in (
-        ("personnel_over_limit", "violation", "Participaron más efectivos que los autorizados."),
-        ("outside_window", "undetermined", "La fecha es de precisión mensual."),
+    for rule, severity, reason, values in (
+        ("personnel_over_limit", "violation", "personnel_over", {"limit": 100, "low": 120}),
+        ("outside_window", "undetermined", "window_imprecise", {"activity_start": "2023-07-01"}),
     ):
         Finding.objects.create(
-            activity=activity, authorization=auth, rule=rule, severity=severity, explanation_es=es, explanation_en=es
+            activity=activity, authorization=auth, rule=rule, severity=severity, reason=reason, values=values
         )
     return dataset
 
@@ -65,5 +65,5 @@ def test_answer_page_and_findings_page(live_server: Any, page: Any) -> None:
     page.get_by_role("button", name="Filtrar").click()
     assert "severity=violation" in page.url
     assert "1 hallazgo" in page.locator(".summary").inner_text()
-    assert page.get_by_text("Participaron más efectivos que los autorizados.").is_visible()
-    assert page.get_by_text("La fecha es de precisión mensual.").count() == 0
+    assert page.get_by_text("Participaron en la actividad más efectivos extranjeros", exact=False).is_visible()
+    assert page.get_by_text("no son lo bastante precisas", exact=False).count() == 0

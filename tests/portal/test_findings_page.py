@@ -46,31 +46,24 @@ def findings(dataset: dict[str, Any]) -> dict[str, Any]:
         authorization=auth,
         rule="personnel_over_limit",
         severity="violation",
-        explanation_es="Participaron más efectivos que los autorizados.",
-        explanation_en="More personnel took part than authorized.",
-        evidence={
-            "records": [["activities", activity.pk], ["authorizations", auth.pk], ["facilities", "base-ancon"]],
-            "citations": [citation.pk],
-            "values": {"limit": 100, "low": 120, "best": None, "window_start": "2023-06-01", "secret_code": "x"},
-        },
+        reason="personnel_over",
+        values={"limit": 100, "low": 120, "best": None, "window_start": "2023-06-01", "secret_code": "x"},
     )
     window = Finding.objects.create(
         activity=activity,
         authorization=auth,
         rule="outside_window",
         severity="undetermined",
-        explanation_es="La fecha es de precisión mensual.",
-        explanation_en="The date has month precision.",
-        evidence={"values": {"activity_start": "2023-07-01", "missing": ["window", "armed"]}},
+        reason="window_imprecise",
+        values={"activity_start": "2023-07-01", "missing": ["window", "armed"]},
     )
     none = Finding.objects.create(
         activity=lone,
         authorization=None,
         rule="no_authorization",
         severity="violation",
-        explanation_es="Ninguna autorización cubre este ejercicio.",
-        explanation_en="No authorization covers this exercise.",
-        evidence={"values": {"foreign": ["COL"], "requires": "legislative", "instrument": "rm"}},
+        reason="no_auth",
+        values={"foreign": ["col"], "requires": "legislative", "instrument": "rm"},
     )
     return {"over": over, "window": window, "none": none, "lone": lone, "activity": activity, "auth": auth}
 
@@ -86,7 +79,7 @@ def test_findings_page_lists_with_counts(client: Client, findings: dict[str, Any
     assert "3 hallazgos" in text
     assert "Incumplimiento (2)" in text and "No determinable (1)" in text and "Observación (0)" in text
     assert "Más personal que el autorizado (1)" in text and "Sin autorización (1)" in text
-    assert "Participaron más efectivos que los autorizados." in text
+    assert "Participaron en la actividad más efectivos extranjeros (al menos 120) que los 100 autorizados por «" in text
     # readable evidence: labels and localised values, the source of the citation, linked records
     assert (
         "Personal autorizado: 100" in text
@@ -98,12 +91,11 @@ def test_findings_page_lists_with_counts(client: Client, findings: dict[str, Any
     assert "Falta saber: el periodo autorizado, si el ingreso es con armas" in text
     assert "Países extranjeros: Colombia" in text and "Instrumento exigido: resolución legislativa" in text
     assert "El Peruano, 2023-05-20 (art. 1)" in text
-    assert 'href="/es/instalaciones/base-ancon/"' in response.content.decode()
     # never a raw code or JSON
     for raw in ("personnel_over_limit", "no_authorization", "secret_code", "legislative", "{", "COL,"):
         assert raw not in text, raw
     # violations first
-    assert text.index("Participaron más") < text.index("La fecha es de precisión mensual")
+    assert text.index("Participaron en la actividad más") < text.index("bastante precisas")
     assert 'href="/es/hallazgos.csv"' in response.content.decode()
     assert 'href="/es/hallazgos.json"' in response.content.decode()
 
@@ -111,11 +103,15 @@ def test_findings_page_lists_with_counts(client: Client, findings: dict[str, Any
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [
-        ("severity=violation", ["Participaron más", "Ninguna autorización"], ["precisión mensual"]),
-        ("rule=outside_window", ["precisión mensual"], ["Participaron más", "Ninguna autorización"]),
-        ("year=2021", ["Ninguna autorización"], ["Participaron más", "precisión mensual"]),
-        ("country=COL", ["Ninguna autorización"], ["Participaron más"]),
-        ("country=usa&severity=undetermined", ["precisión mensual"], ["Participaron más", "Ninguna autorización"]),
+        ("severity=violation", ["Participaron en la actividad más", "ingreso que cubra"], ["bastante precisas"]),
+        ("rule=outside_window", ["bastante precisas"], ["Participaron en la actividad más", "ingreso que cubra"]),
+        ("year=2021", ["ingreso que cubra"], ["Participaron en la actividad más", "bastante precisas"]),
+        ("country=COL", ["ingreso que cubra"], ["Participaron en la actividad más"]),
+        (
+            "country=usa&severity=undetermined",
+            ["bastante precisas"],
+            ["Participaron en la actividad más", "ingreso que cubra"],
+        ),
     ],
 )
 def test_findings_filters(
@@ -136,7 +132,7 @@ def test_findings_counts_follow_the_other_filters(client: Client, findings: dict
 
 def test_findings_page_in_english_and_bad_filters(client: Client, findings: dict[str, Any]) -> None:
     text = _text(client.get("/en/findings/"))
-    assert "More personnel took part than authorized." in text
+    assert "More foreign personnel took part in the activity (at least 120) than the 100 authorized by «" in text
     assert "Participaron" not in text
     assert "Violation (2)" in text and "More personnel than authorized (1)" in text
     response = client.get("/en/findings/?severity=nonsense&year=abc&rule=zzz&country=%3Cx%3E")
@@ -151,18 +147,18 @@ def test_findings_pagination(client: Client, findings: dict[str, Any], settings:
     text = _text(client.get("/es/hallazgos/"))
     assert "página 1 de 2" in text
     second = _text(client.get("/es/hallazgos/?page=2"))
-    assert "precisión mensual" in second and "Participaron más" not in second
+    assert "bastante precisas" in second and "Participaron en la actividad más" not in second
 
 
 def test_activity_page_shows_its_legal_basis_and_findings(client: Client, findings: dict[str, Any]) -> None:
     text = _text(client.get(f"/es/actividades/{findings['activity'].pk}/"))
     assert "Base legal y hallazgos" in text
     assert "Autorizaciones que la cubren" in text and "Resolución rl-32214" in text
-    assert "Participaron más efectivos que los autorizados." in text
+    assert "Participaron en la actividad más efectivos extranjeros (al menos 120) que los 100 autorizados por «" in text
     lone = _text(client.get(f"/en/activities/{findings['lone'].pk}/"))
     assert "Legal basis and findings" in lone
     assert "No authorization was found that covers this activity." in lone
-    assert "No authorization covers this exercise." in lone
+    assert "The database holds no entry authorization covering the activity (countries: Colombia;" in lone
 
 
 def test_activity_without_foreign_presence_has_no_section(client: Client, findings: dict[str, Any]) -> None:
@@ -176,9 +172,12 @@ def test_authorization_page_shows_its_coverage(client: Client, findings: dict[st
     text = _text(client.get(f"/es/autorizaciones/{findings['auth'].pk}/"))
     assert "Cobertura" in text
     assert "Resolute Sentinel 2023" in text
-    assert "Participaron más efectivos que los autorizados." in text and "La fecha es de precisión mensual." in text
+    assert (
+        "Participaron en la actividad más efectivos extranjeros (al menos 120) que los 100 autorizados por «" in text
+        and "no son lo bastante precisas" in text
+    )
     english = _text(client.get(f"/en/authorizations/{findings['auth'].pk}/"))
-    assert "Coverage" in english and "More personnel took part than authorized." in english
+    assert "Coverage" in english and "More foreign personnel took part in the activity (at least 120)" in english
 
 
 def test_downloads_keep_the_filters_of_the_page(client: Client, findings: dict[str, Any]) -> None:

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Collate
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
-from veeduria.evidence.models import Citation, Status
-from veeduria.oversight import parallel, rules, texts
+from veeduria.evidence.models import Status
+from veeduria.oversight import parallel, rules
 from veeduria.oversight.facts import (
     ActivityFacts,
     AuthorizationFacts,
@@ -30,7 +30,7 @@ from veeduria.oversight.facts import (
 )
 from veeduria.oversight.framework import frameworks, place_tables
 from veeduria.oversight.models import ActivityEquipment, Finding
-from veeduria.records.models import Activity, Authorization, Country
+from veeduria.records.models import Activity, Authorization
 
 CHUNK = 20_000
 #: a part of the activities by id: from the first (included) to the second (excluded); ``None``: no bound
@@ -59,7 +59,7 @@ _Covers = Authorization.activities.through
 
 
 def load_authorizations(qs: models.QuerySet[Authorization]) -> dict[str, AuthorizationFacts]:
-    """Facts of the authorizations of ``qs`` (withdrawn ones left out), in eight queries (the child rows of a
+    """Facts of the authorizations of ``qs`` (withdrawn ones left out), in seven queries (the child rows of a
     subset are selected by a subquery: no list of ids is sent)."""
     qs = qs.exclude(status=Status.WITHDRAWN)
     rows = list(
@@ -96,11 +96,6 @@ def load_authorizations(qs: models.QuerySet[Authorization]) -> dict[str, Authori
         "authorization_id", "legalnorm_id"
     ):
         children[aid]["basis"].append(norm)
-    cited = Citation.objects.filter(content_type=ContentType.objects.get_for_model(Authorization))
-    if f:
-        cited = cited.filter(object_id__in=qs.values("id"))
-    for oid, pk in cited.order_by("pk").values_list("object_id", "pk"):
-        children[oid]["citations"].append(pk)
     out = {}
     for aid, itype, host, ws, wsp, we, wep, total, armed, known, title, decided in rows:
         ch = children.get(aid, {})
@@ -121,7 +116,6 @@ def load_authorizations(qs: models.QuerySet[Authorization]) -> dict[str, Authori
             armed=armed,
             limits_known=known,
             legal_basis=tuple(ch.get("basis", ())),
-            citations=tuple(ch.get("citations", ())),
             label=title,
             decided=decided,
         )
@@ -184,11 +178,12 @@ class AuthorizationIndex:
 
 def iter_activities(qs: models.QuerySet[Activity], part: Part = (None, None)) -> Iterator[ActivityFacts]:
     """Facts of the activities of ``qs`` (withdrawn left out) in id order, streamed: the rows, their countries,
-    their equipment, their explicit authorizations and their citations are read as five ordered streams and
-    merged. ``part``: only ids from its first (included) to its second (excluded), in code point order."""
-    qs = _part(qs.exclude(status=Status.WITHDRAWN).filter(host_country__isnull=False), "id", part)
-    acts = qs.order_by(_bytewise("id")).values_list(*_ACT_FIELDS).iterator(chunk_size=CHUNK)
+    their equipment and their explicit authorizations are read as four ordered streams and merged (rows of the
+    child tables whose activity is not among them are skipped). ``part``: only ids from its first (included) to
+    its second (excluded), in code point order."""
     whole = not qs.query.where
+    qs = _part(qs.exclude(status=Status.WITHDRAWN).filter(host_country__isnull=False), "id", part)
+    acts = _raw(qs.order_by(_bytewise("id")).values_list(*_ACT_FIELDS))
     sub = None if whole else qs.values("id")
     countries = _stream(_Countries.objects, "activity_id", ("country_id",), sub, part)
     covers = _stream(_Covers.objects, "activity_id", ("authorization_id",), sub, part)
@@ -199,9 +194,7 @@ def iter_activities(qs: models.QuerySet[Activity], part: Part = (None, None)) ->
         sub,
         part,
     )
-    cited = Citation.objects.filter(content_type=ContentType.objects.get_for_model(Activity))
-    citations = _stream(cited, "object_id", ("pk",), sub, part, then=("pk",))
-    for row in acts:
+    for row in acts:  # dates arrive as dates: the drivers convert them (SQLite's by the declared column type)
         aid = row[0]
         cs = countries.take(aid)
         yield ActivityFacts(
@@ -222,8 +215,15 @@ def iter_activities(qs: models.QuerySet[Activity], part: Part = (None, None)) ->
             personnel_high=row[13],
             equipment=tuple(Item(*e) for e in equipment.take(aid)),
             linked=tuple(sorted(c[0] for c in covers.take(aid))),
-            citations=tuple(c[0] for c in citations.take(aid)),
         )
+
+
+def _raw(qs: models.QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query as the database driver returns them, fetched in chunks (a server-side
+    cursor on PostgreSQL): Django's per-value converters cost more than the rules, and none is needed here."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    for chunk in compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK) or ():
+        yield from chunk
 
 
 def _bytewise(field: str) -> Any:
@@ -251,7 +251,7 @@ class _stream:
         self, manager: Any, key: str, fields: tuple[str, ...], sub: Any, part: Part, then: tuple[str, ...] = ()
     ) -> None:
         qs = _part(manager.all() if sub is None else manager.filter(**{f"{key}__in": sub}), key, part)
-        self.rows = qs.order_by(_bytewise(key), *then).values_list(key, *fields).iterator(chunk_size=CHUNK)
+        self.rows = _raw(qs.order_by(_bytewise(key), *then).values_list(key, *fields))
         self.head: tuple[Any, ...] | None = next(self.rows, None)
 
     def take(self, key: str) -> list[tuple[Any, ...]]:
@@ -269,9 +269,6 @@ class _stream:
 def run(acts: Iterable[ActivityFacts], auths: dict[str, AuthorizationFacts]) -> Iterator[rules.Finding]:
     """The findings of every activity in which foreign personnel entered or acted in its host country."""
     index = AuthorizationIndex(auths.values())
-    texts.use_country_names(
-        {str(i): (es, en or es) for i, es, en in Country.objects.values_list("id", "name_es", "name_en")}
-    )
     fws = frameworks()
     tables = place_tables()
     empty = PlaceTable()
@@ -284,9 +281,9 @@ def run(acts: Iterable[ActivityFacts], auths: dict[str, AuthorizationFacts]) -> 
 
 
 def rows(findings: Iterable[rules.Finding], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
-    """The findings as INSERT parameter rows (evidence as JSON text, without the time of computation), in batches
+    """The findings as INSERT parameter rows (values as JSON text, without the time of computation), in batches
     of ``size``: plain data that a worker process can hand to the one that writes."""
-    encoder = Finding._meta.get_field("evidence").encoder  # type: ignore[attr-defined]
+    encoder = Finding._meta.get_field("values").encoder  # type: ignore[attr-defined]
     dumps = json.JSONEncoder().encode if encoder is None else encoder().encode  # as json.dumps(v, cls=encoder)
     batch: list[tuple[Any, ...]] = []
     for f in findings:
@@ -296,9 +293,8 @@ def rows(findings: Iterable[rules.Finding], size: int = 5000) -> Iterator[list[t
                 f.authorization_id,
                 f.rule,
                 f.severity,
-                f.explanation_es,
-                f.explanation_en,
-                dumps(f.evidence),
+                f.reason,
+                dumps(f.values),
             )
         )
         if len(batch) >= size:
@@ -308,18 +304,26 @@ def rows(findings: Iterable[rules.Finding], size: int = 5000) -> Iterator[list[t
         yield batch
 
 
+#: the fields of a finding ``rows`` gives, in its order (then the time of computation)
+ROW_FIELDS = ("activity", "authorization", "rule", "severity", "reason", "values")
+
+
+def stored_at() -> Any:
+    """The time of computation of findings stored now, as the database takes it."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def store(batches: Iterable[list[tuple[Any, ...]]]) -> int:
-    """Insert batches of ``rows`` with plain multi-row INSERTs (the evidence already carries the records'
-    citations, read with the facts); the model layer is bypassed because it costs more than the rules."""
+    """Insert batches of ``rows`` with plain multi-row INSERTs; the model layer is bypassed because it costs more
+    than the rules."""
     meta = Finding._meta
-    names = ("activity", "authorization", "rule", "severity", "explanation_es", "explanation_en", "evidence")
-    columns = [str(meta.get_field(n).column) for n in (*names, "computed_at")]  # type: ignore[union-attr]
+    columns = [str(meta.get_field(n).column) for n in (*ROW_FIELDS, "computed_at")]  # type: ignore[union-attr]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = stored_at()
     wrap = _json_wrapper()
     n = 0
     with connection.cursor() as cursor:
@@ -342,8 +346,8 @@ def _json_wrapper() -> Any:
     return lambda text: Jsonb(text, dumps=_same)
 
 
-def _same(text: str) -> str:
-    return text
+def _same(value: Any) -> Any:
+    return value
 
 
 def _store(findings: Iterable[rules.Finding]) -> int:
@@ -361,7 +365,7 @@ def recompute_all() -> int:
             if worker is None:
                 return _store(run(iter_activities(Activity.objects.all()), auths))
             n = _store(run(iter_activities(Activity.objects.all(), (None, worker.split)), auths))
-            return n + store(worker.results())
+            return n + worker.store()
     finally:
         if worker is not None:
             worker.stop()

@@ -37,8 +37,11 @@ class Place:
     department: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class ActivityFacts:
+    """One activity as the rules read it (not frozen: a frozen dataclass costs several microseconds to build, and a
+    million are built; nothing changes one after it is read)."""
+
     id: str
     kind: str
     host: str | None
@@ -57,9 +60,8 @@ class ActivityFacts:
     equipment: tuple[Item, ...] = ()
     #: authorizations that say they cover this activity (``Authorization.activities``)
     linked: tuple[str, ...] = ()
-    citations: tuple[int, ...] = ()
 
-    # the answers below are computed once per activity and kept in the instance's ``__dict__`` (it is frozen)
+    # the answers below are computed once per activity and kept in the instance's ``__dict__``
 
     def foreign(self) -> frozenset[str]:
         """Participating or providing countries other than where it took place."""
@@ -97,7 +99,6 @@ class AuthorizationFacts:
     armed: bool | None = None
     limits_known: bool = True
     legal_basis: tuple[str, ...] = ()
-    citations: tuple[int, ...] = ()
     label: str = ""
     #: the date of the decision (approval, else publication): with no window recorded, the authorization may
     #: cover what happened in the year after it (an annual programme, an entry voted days before)
@@ -195,7 +196,7 @@ def bounds(day: date | None, precision: str) -> tuple[date, date] | None:
     return day, day
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Span:
     """When something happened: it started between ``start_lo`` and ``start_hi`` and ended between ``end_lo`` and
     ``end_hi`` (all inclusive)."""

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Precision, Record
+from veeduria.oversight import texts
 from veeduria.records.models import ItemCategory
 
 
@@ -35,11 +36,11 @@ class Finding(models.Model):
     )
     rule = models.CharField(_("regla"), max_length=40)
     severity = models.CharField(_("gravedad"), max_length=16, choices=Severity.choices)
-    explanation_es = models.TextField(_("explicación (es)"))
-    explanation_en = models.TextField(_("explicación (en)"))
-    #: the records, values and citations the rule used: {"records": [[type key, id], ...], "citations": [ids],
-    #: "values": {name: value}} (plain JSON, rendered readably by the portal)
-    evidence = models.JSONField(_("evidencia"), default=dict)
+    #: which explanation applies (a key of ``texts.TEXTS``); the explanation is written from it when read
+    reason = models.CharField(_("motivo"), max_length=40)
+    #: the values the rule compared, {name: value} (plain JSON, rendered readably by the portal); the records it
+    #: used are the activity and the authorization, and its citations theirs
+    values = models.JSONField(_("valores"), default=dict)
     computed_at = models.DateTimeField(_("calculado"), auto_now=True)
 
     class Meta:
@@ -50,6 +51,24 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.activity_id}"
+
+    def explanations(self, names: texts.Names | None = None) -> tuple[str, str]:
+        """The Spanish and English explanation (``names``: country names by id, see ``queries.country_names``;
+        without them they are read here). Reads the authorization's title: select it with the finding."""
+        label = ""
+        if self.authorization_id:
+            auth = self.authorization
+            label = (auth.title_es or str(auth.pk)) if auth is not None else str(self.authorization_id)
+        if names is None:
+            from veeduria.oversight.queries import country_names
+
+            names = country_names()
+        return texts.explain(self.reason, label, self.values if isinstance(self.values, dict) else {}, names)
+
+    def explanation(self, lang: str, names: texts.Names | None = None) -> str:
+        """The explanation in ``lang`` ("en…": English; else Spanish)."""
+        es, en = self.explanations(names)
+        return en if lang[:2] == "en" else es
 
 
 class CriterionAnswer(models.TextChoices):

@@ -9,26 +9,36 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from veeduria.oversight.models import Finding
+from veeduria.oversight.queries import citations_of, country_names
+from veeduria.oversight.texts import Names
 
 COLUMNS = (
     "severity", "rule", "activity", "authorization", "explanation_es", "explanation_en", "citations", "computed_at",
 )  # fmt: skip
 
 
-def rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    return [
-        {
-            "severity": f.severity,
-            "rule": f.rule,
-            "activity": f.activity_id,
-            "authorization": f.authorization_id or "",
-            "explanation_es": f.explanation_es,
-            "explanation_en": f.explanation_en,
-            "citations": " ".join(str(c) for c in f.evidence.get("citations", [])),
-            "computed_at": f.computed_at.isoformat() if f.computed_at else "",
-        }
-        for f in findings
-    ]
+def rows(findings: Iterable[Finding], names: Names | None = None) -> list[dict[str, Any]]:
+    """One row per finding, its explanations written (select the authorizations with the findings); the citations
+    are the ids of its activity's and its authorization's citations."""
+    findings = list(findings)
+    names = country_names() if names is None else names
+    cited = citations_of(findings)
+    out = []
+    for f in findings:
+        es, en = f.explanations(names)
+        out.append(
+            {
+                "severity": f.severity,
+                "rule": f.rule,
+                "activity": f.activity_id,
+                "authorization": f.authorization_id or "",
+                "explanation_es": es,
+                "explanation_en": en,
+                "citations": " ".join(str(c.pk) for c in cited.get(f.pk, [])),
+                "computed_at": f.computed_at.isoformat() if f.computed_at else "",
+            }
+        )
+    return out
 
 
 def _safe(value: Any) -> Any:

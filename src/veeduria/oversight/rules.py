@@ -23,7 +23,7 @@ from veeduria.oversight.facts import (
     normalize,
     place_parts,
 )
-from veeduria.oversight.texts import explain
+from veeduria.oversight.texts import Names, explain
 
 VIOLATION, UNDETERMINED, NOTICE = "violation", "undetermined", "notice"
 _ORDER = {VIOLATION: 0, UNDETERMINED: 1, NOTICE: 2}
@@ -42,22 +42,20 @@ RULES = (NO_AUTHORIZATION, INSTRUMENT, ARMED_MINISTERIAL, OUTSIDE_WINDOW, PERSON
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: its reason code and plain values (JSON) say everything its explanation states."""
+
     activity_id: str
     authorization_id: str | None
     rule: str
     severity: str
-    explanation_es: str
-    explanation_en: str
-    evidence: dict[str, Any] = field(default_factory=dict)
+    reason: str
+    values: dict[str, Any] = field(default_factory=dict)
+    #: the title of the authorization it was checked against (empty: none), as the explanation names it
+    auth_label: str = ""
 
-
-def _evidence(a: ActivityFacts, auth: AuthorizationFacts | None, **values: Any) -> dict[str, Any]:
-    records: list[list[str]] = [["activities", a.id]]
-    citations = list(a.citations)
-    if auth is not None:
-        records.append(["authorizations", auth.id])
-        citations += list(auth.citations)
-    return {"records": records, "citations": citations, "values": {k: _plain(v) for k, v in values.items()}}
+    def explanations(self, names: Names | None = None) -> tuple[str, str]:
+        """The Spanish and English explanation (``names``: country names by id; without them, ids)."""
+        return explain(self.reason, self.auth_label, self.values, names)
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -161,32 +159,33 @@ def _check(
                 basis=entry.basis,
             )
         ]
-    results = []
-    for auth in candidates:
+    # the ones whose window holds the activity's dates first: one that covers it fully ends the checks; the
+    # results are then read in the candidates' order, so the order of the checks changes nothing
+    checked: dict[str, list[_Draft]] = {}
+    for auth in sorted(candidates, key=lambda x: not _holds(span, x)) if len(candidates) > 1 else candidates:
         result = _against(a, span, auth, entry, framework, places)
         if not result:
             return []  # one authorization covers it fully
-        results.append(result)
+        checked[auth.id] = result
+    results = [checked[auth.id] for auth in candidates]
     if a.linked:
         return [f for r in results for f in r]
     return [_unlinked(d) for d in min(results, key=lambda r: sorted(_ORDER[f.severity] for f in r))]
 
 
+def _holds(span: Span | None, auth: AuthorizationFacts) -> bool:
+    """The authorization's window certainly holds the activity's dates."""
+    ws, we = auth.window_bounds
+    return span is not None and ws is not None and we is not None and span.start_lo >= ws[1] and span.end_hi <= we[0]
+
+
 def _unlinked(d: _Draft) -> _Draft:
     """A finding against an authorization that matches the activity only by countries and dates (no record says
     it covers it): another authorization may be the one, so a breach of its limits is undetermined, not a
-    violation; the explanation says why (``UNLINKED``)."""
+    violation; the explanation says why (``texts.UNLINKED``)."""
     if d.severity != VIOLATION:
         return d
     return d._replace(severity=UNDETERMINED, values={**d.values, "unlinked": True})
-
-
-UNLINKED = (
-    "Ningún registro dice que esa autorización cubra esta actividad (coinciden sus países y fechas): puede que la "
-    "cubra otra, así que no se afirma un incumplimiento.",
-    "No record says that this authorization covers the activity (their countries and dates match): another one may "
-    "cover it, so no violation is asserted.",
-)
 
 
 def _against(
@@ -410,9 +409,7 @@ def _f(a: ActivityFacts, auth: AuthorizationFacts | None, rule: str, severity: s
 
 
 def _finish(d: _Draft) -> Finding:
-    es, en = explain(d.text, d.a, d.auth, d.values)
-    if d.values.get("unlinked"):
-        es, en = f"{es} {UNLINKED[0]}", f"{en} {UNLINKED[1]}"
-    evidence = _evidence(d.a, d.auth, **d.values)
-    evidence["reason"] = d.text
-    return Finding(d.a.id, d.auth.id if d.auth else None, d.rule, d.severity, es, en, evidence)
+    values = {k: v if type(v) in _SCALARS else _plain(v) for k, v in d.values.items()}
+    auth = d.auth
+    label = (auth.label or auth.id) if auth is not None else ""
+    return Finding(d.a.id, auth.id if auth is not None else None, d.rule, d.severity, d.text, values, label)

@@ -1,12 +1,11 @@
-"""The findings' plain explanations, in Spanish and English (stored with each finding)."""
+"""The findings' plain explanations, in Spanish and English, written when a finding is read from its reason code
+and its plain values (so a corrected country name or title shows at once; storing them cost more than the rules)."""
 
 from __future__ import annotations
 
 import re
 import string
 from typing import Any
-
-from veeduria.oversight.facts import ActivityFacts, AuthorizationFacts
 
 _LEVEL = {
     "legislative": ("una resolución legislativa del Congreso", "a legislative resolution of Congress"),
@@ -144,20 +143,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: added to the explanation of a breach of an authorization that matches the activity only by countries and dates
+UNLINKED = (
+    "Ningún registro dice que esa autorización cubra esta actividad (coinciden sus países y fechas): puede que la "
+    "cubra otra, así que no se afirma un incumplimiento.",
+    "No record says that this authorization covers the activity (their countries and dates match): another one may "
+    "cover it, so no violation is asserted.",
+)
+
 _WHY = {
     "weapons_reported": ("se informan armas en la actividad", "weapons are reported in the activity"),
     "authorization_armed": ("el registro dice que el ingreso es con armas", "the record says the entry is armed"),
 }
 
 
-#: country id → (Spanish name, English name), filled by the engine from the database before it runs the rules
-#: (plain data: the rules stay pure; without names, ids are shown)
-COUNTRY_NAMES: dict[str, tuple[str, str]] = {}
-
-
-def use_country_names(names: dict[str, tuple[str, str]]) -> None:
-    COUNTRY_NAMES.clear()
-    COUNTRY_NAMES.update(names)
+#: country id → (Spanish name, English name) when none are given: ids are shown (readers pass the database's names)
+Names = dict[str, tuple[str, str]]
 
 
 def _text(v: Any) -> str:
@@ -179,28 +180,33 @@ def _fields(template: str) -> frozenset[str]:
 _FIELDS = {code: _fields(es) | _fields(en) for code, (es, en) in TEXTS.items()}
 
 
-def _names(ids: Any, which: int) -> str:
+def _names(ids: Any, which: int, names: Names) -> str:
     ids = sorted(ids) if isinstance(ids, set | frozenset | list | tuple) else [ids] if ids else []
-    return ", ".join(COUNTRY_NAMES.get(str(i), (str(i), str(i)))[which] for i in ids) or "—"
+    return ", ".join(names.get(str(i), (str(i), str(i)))[which] for i in ids) or "—"
 
 
-def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values: dict[str, Any]) -> tuple[str, str]:
-    """The Spanish and English explanation of one finding."""
+def explain(code: str, auth_label: str, values: dict[str, Any], names: Names | None = None) -> tuple[str, str]:
+    """The Spanish and English explanation of one finding from its reason ``code``, the label of the authorization
+    it was checked against (empty: none) and its plain values (JSON: dates as ISO text); ``names``: country names by
+    id. An unknown code (a finding stored by another version) gives empty texts."""
+    if code not in TEXTS:
+        return "", ""
+    names = names or {}
     es, en = TEXTS[code]
     need = _FIELDS[code]
     common = {k: _text(v) for k, v in values.items() if k in need}
     common["act_es"], common["act_en"] = "la actividad", "the activity"  # its name is shown beside the finding
     for key in ("host", "foreign"):
         if f"{key}_es" in need or f"{key}_en" in need:
-            common[f"{key}_es"] = _names(values.get(key), 0)
-            common[f"{key}_en"] = _names(values.get(key), 1)
-    common["auth"] = (auth.label or auth.id) if auth else ""
+            common[f"{key}_es"] = _names(values.get(key), 0, names)
+            common[f"{key}_en"] = _names(values.get(key), 1, names)
+    common["auth"] = auth_label
     if "floor" in need or "top" in need:
         low, best, high = values.get("low"), values.get("best"), values.get("high")
         common["floor"] = _text(low if low is not None else best)
         common["top"] = _text(max((x for x in (low, best, high) if x is not None), default=None))
     if "periods" in values:
-        common["periods"] = "; ".join(f"{s.isoformat()} – {e.isoformat()}" for s, e in values["periods"])
+        common["periods"] = "; ".join(f"{_text(s)} – {_text(e)}" for s, e in values["periods"])
     if "requires_es" in need or "requires_en" in need:
         req = values.get("requires", "none")
         common["requires_es"], common["requires_en"] = _LEVEL.get(req, (req, req))
@@ -211,7 +217,18 @@ def explain(code: str, a: ActivityFacts, auth: AuthorizationFacts | None, values
     if "why_es" in need or "why_en" in need:
         why = values.get("why", "")
         common["why_es"], common["why_en"] = _WHY.get(why, (why, why))
-    return _sentences(es.format(**common)), _sentences(en.format(**common))
+    known = _Unknown(common)
+    es, en = _sentences(es.format_map(known)), _sentences(en.format_map(known))
+    if values.get("unlinked"):
+        es, en = f"{es} {UNLINKED[0]}", f"{en} {UNLINKED[1]}"
+    return es, en
+
+
+class _Unknown(dict[str, str]):
+    """The placeholders of an explanation; one its values lack (stored by another version) reads "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def _sentences(text: str) -> str:

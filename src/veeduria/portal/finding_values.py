@@ -83,7 +83,7 @@ class Lookups:
     def __init__(self, findings: Iterable[Finding]) -> None:
         norms: set[str] = set()
         for f in findings:
-            values = (f.evidence or {}).get("values") or {}
+            values = f.values if isinstance(f.values, dict) else {}
             basis = values.get("basis") if isinstance(values, dict) else None
             norms.update(str(b) for b in basis or [] if isinstance(basis, list))
         self.norms = {n.pk: n for n in LegalNorm.objects.filter(pk__in=norms)} if norms else {}
@@ -141,7 +141,7 @@ def _render(name: str, value: Any, f: Finding, lookups: Lookups) -> str:
 
 def readable(f: Finding, lookups: Lookups) -> list[tuple[str, str]]:
     """The labelled values of a finding's evidence, unknown names left out, empty values as "sin dato"."""
-    values = (f.evidence or {}).get("values") if isinstance(f.evidence, dict) else None
+    values = f.values if isinstance(f.values, dict) else None
     if not isinstance(values, dict):
         return []
     out = []
@@ -154,5 +154,5 @@ def readable(f: Finding, lookups: Lookups) -> list[tuple[str, str]]:
 
 
 def norm_links(f: Finding, lookups: Lookups) -> list[Shown]:
-    values = (f.evidence or {}).get("values") or {}
+    values = f.values if isinstance(f.values, dict) else {}
     return [display.link(lookups.norms[b]) for b in _list(values.get("basis") or []) if b in lookups.norms]

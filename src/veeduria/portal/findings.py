@@ -21,13 +21,11 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from veeduria.evidence.models import Citation
 from veeduria.oversight.models import Finding, Severity
-from veeduria.oversight.queries import SEVERITIES, counts, list_findings
+from veeduria.oversight.queries import SEVERITIES, citations_of, country_names, counts, list_findings
 from veeduria.portal import display, finding_values
 from veeduria.portal.display import Value as Shown
 from veeduria.records.models import Activity, Authorization, Country
-from veeduria.records.registry import BY_KEY
 
 #: what each compliance rule checks, for readers (codes of ``veeduria.oversight.rules.RULES``)
 RULE_LABELS: dict[str, Promise] = {
@@ -81,39 +79,19 @@ class Row:
 
 
 def rows(findings: Iterable[Finding]) -> list[Row]:
-    """Findings as rows, with their evidence records and citations fetched in one query per record type."""
+    """Findings as rows, their explanations written in the active language, with the citations of their activity
+    and authorization (two queries) and the records their values name."""
     findings = list(findings)
-    wanted: dict[str, set[str]] = defaultdict(set)
-    citation_ids: set[int] = set()
-    for f in findings:
-        ev = f.evidence if isinstance(f.evidence, dict) else {}
-        for pair in ev.get("records", []) or []:
-            if isinstance(pair, list | tuple) and len(pair) == 2 and pair[0] in BY_KEY:
-                wanted[pair[0]].add(str(pair[1]))
-        citation_ids.update(c for c in ev.get("citations", []) or [] if isinstance(c, int))
-    objects: dict[tuple[str, str], Any] = {}
-    obj: Any
-    for key, ids in wanted.items():
-        for obj in BY_KEY[key].model._default_manager.filter(pk__in=ids):
-            objects[(key, str(obj.pk))] = obj
-    citations = {c.pk: c for c in Citation.objects.filter(pk__in=citation_ids).select_related("source")}
+    cited = citations_of(findings)
+    names = country_names()
     lang = (get_language() or "es")[:2]
     lookups = finding_values.Lookups(findings)
     out = []
     for f in findings:
-        ev = f.evidence if isinstance(f.evidence, dict) else {}
-        shown_records = []
-        for pair in ev.get("records", []) or []:
-            obj = objects.get((pair[0], str(pair[1]))) if isinstance(pair, list | tuple) and len(pair) == 2 else None
-            if obj is not None and obj.pk not in {f.activity_id, f.authorization_id}:
-                shown_records.append(display.link(obj))
         shown_citations = []
-        for cid in ev.get("citations", []) or []:
-            c = citations.get(cid) if isinstance(cid, int) else None
-            if c is not None:
-                text = c.source.title + (f" ({c.locator})" if c.locator else "")
-                shown_citations.append(Shown(text=text, href=display.record_url(c.source)))
-        explanation = (f.explanation_en if lang == "en" else f.explanation_es) or f.explanation_es or f.explanation_en
+        for c in cited.get(f.pk, []):
+            text = c.source.title + (f" ({c.locator})" if c.locator else "")
+            shown_citations.append(Shown(text=text, href=display.record_url(c.source)))
         out.append(
             Row(
                 finding=f,
@@ -122,8 +100,8 @@ def rows(findings: Iterable[Finding]) -> list[Row]:
                 rule=rule_label(f.rule),
                 severity=f.get_severity_display(),
                 badge=BADGE.get(f.severity, ""),
-                explanation=explanation,
-                records=shown_records + finding_values.norm_links(f, lookups),
+                explanation=f.explanation(lang, names),
+                records=finding_values.norm_links(f, lookups),
                 citations=shown_citations,
                 values=finding_values.readable(f, lookups),
             )

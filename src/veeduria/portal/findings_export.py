@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from veeduria.oversight import output
 from veeduria.oversight.models import Finding
-from veeduria.oversight.queries import SEVERITIES, list_findings
+from veeduria.oversight.queries import SEVERITIES, country_names, list_findings
 from veeduria.oversight.rules import RULES
 from veeduria.records.models import Country
 
@@ -86,13 +86,14 @@ def _filename(fmt: str, filters: dict[str, Any]) -> str:
 
 
 def _rows(qs: QuerySet[Finding]) -> Iterator[dict[str, Any]]:
+    names = country_names()
     batch: list[Finding] = []
     for f in qs.iterator(chunk_size=CHUNK):
         batch.append(f)
         if len(batch) >= CHUNK:
-            yield from output.rows(batch)
+            yield from output.rows(batch, names)
             batch = []
-    yield from output.rows(batch)
+    yield from output.rows(batch, names)
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
@@ -101,7 +102,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
         filters = parse_filters(request.GET)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    qs = list_findings(**filters).select_related(None)
+    qs = list_findings(**filters).select_related(None).select_related("authorization")
     if fmt == "json":
         body: Iterator[str] = output.json_chunks(_rows(qs), qs.count())
     else:
