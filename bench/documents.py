@@ -4,7 +4,8 @@
     python bench/documents.py --files 5 --pages 200 --rounds 1
 
 The PDFs are written by the tests' minimal PDF writer (``tests/documents/pdfs.py``: Helvetica text content
-streams, 40 lines of Spanish per page). On the same files in the same run, each measured as the best of the rounds:
+streams, 40 lines of Spanish per page). On the same files in the same run, each measured as the best of the
+rounds (run one after the other in each round):
 
 * ``pdftotext``: Debian poppler-utils, one process per file writing all its pages (the floor for a C extractor);
 * ``pypdf in process``: :func:`veeduria.documents.pages.file_pages` (pypdf's text layer, page by page);
@@ -48,13 +49,10 @@ def make_files(folder: Path, files: int, pages: int) -> list[Path]:
     return paths
 
 
-def best(rounds: int, run: Callable[[], int]) -> tuple[float, int]:
-    times, pages = [], 0
-    for _ in range(rounds):
-        start = time.perf_counter()
-        pages = run()
-        times.append(time.perf_counter() - start)
-    return min(times), pages
+def timed(run: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    pages = run()
+    return time.perf_counter() - start, pages
 
 
 def run_pdftotext(paths: list[Path]) -> int:
@@ -100,11 +98,18 @@ def main() -> int:
         paths = make_files(Path(tmp), args.files, args.pages)
         size = sum(p.stat().st_size for p in paths)
         print(f"{args.files} PDFs × {args.pages} pages = {args.files * args.pages:,} pages, {size / 1e6:.1f} MB")
-        floor, floor_pages = best(args.rounds, lambda: run_pdftotext(paths))
-        rows = [("pdftotext", floor, floor_pages)]
-        for name, func in (("pypdf in process", run_in_process), ("extract (child process)", run_worker)):
-            seconds, pages = best(args.rounds, lambda f=func: f(paths))
-            rows.append((name, seconds, pages))
+        extractors = {
+            "pdftotext": run_pdftotext,
+            "pypdf in process": run_in_process,
+            "extract (child process)": run_worker,
+        }
+        best: dict[str, tuple[float, int]] = {}
+        for _round in range(args.rounds):  # interleaved: a load change on the machine touches every extractor
+            for name, func in extractors.items():
+                seconds, pages = timed(lambda f=func: f(paths))
+                best[name] = min(best.get(name, (seconds, pages)), (seconds, pages))
+        floor = best["pdftotext"][0]
+        rows = [(name, seconds, pages) for name, (seconds, pages) in best.items()]
     print("| extractor | pages | seconds | pages/s | time / pdftotext |")
     print("|---|---:|---:|---:|---:|")
     for name, seconds, pages in rows:
