@@ -90,33 +90,42 @@ def add_bytes(data: bytes, name: str, *, title: str = "", source: Source | None 
     return Added(document, duplicate=False, name=name)
 
 
-def _read(path: Path) -> bytes:
-    """The bytes of a file to add, refused before reading it when it is larger than the limit."""
+def _check_path(path: Path) -> None:
+    """Refuse a file before it is read in full: too large (from its size), or of a type not accepted (from its
+    first bytes)."""
     try:
         size = path.stat().st_size
         if size > settings.DOCUMENT_MAX_BYTES:
             raise DocumentRefused(too_large(str(path), size))
-        data = path.read_bytes()
+        with path.open("rb") as head:
+            check_file(head.read(SNIFF_BYTES), str(path))
     except OSError as exc:
         raise DocumentRefused(f"{path}: {exc.strerror}") from None
-    check_file(data, str(path))
-    return data
 
 
 def add_files(paths: Iterable[Path], *, source_id: str | None = None) -> list[Added]:
-    """Add each file, or none of them when one is refused (:class:`DocumentRefused` lists every problem)."""
+    """Add each file, or none of them when one is refused (:class:`DocumentRefused` lists every problem).
+
+    Every file is checked first; then each is read, stored and recorded in turn, in one transaction."""
     source = find_source(source_id)
-    contents: list[tuple[Path, bytes]] = []
+    paths = list(paths)
     problems: list[str] = []
     for path in paths:
         try:
-            contents.append((path, _read(path)))
+            _check_path(path)
         except DocumentRefused as exc:
             problems.append(str(exc))
     if problems:
         raise DocumentRefused(*problems)
     with transaction.atomic():
-        return [add_bytes(data, str(path), source=source) for path, data in contents]
+        return [add_bytes(_read(path), str(path), source=source) for path in paths]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentRefused(f"{path}: {exc.strerror}") from None
 
 
 def describe_added(added: Added) -> str:
