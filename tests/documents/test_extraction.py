@@ -144,10 +144,16 @@ def test_time_limit_keeps_the_pages_done_and_the_next_document_goes_on(tmp_path:
 
 def test_no_text_layer_without_ocr(tmp_path: Path, settings: Any) -> None:
     settings.TESSERACT_COMMAND = str(tmp_path / "missing" / "tesseract")
-    document = add_one(tmp_path, "scan.pdf", text_pdf([["con texto"], []]))
-    assert texts(document) == [(1, "con texto", PageMethod.TEXT_LAYER), (2, "", PageMethod.NONE)]
+    document = add_one(tmp_path, "scan.pdf", scanned_pdf(["RESOLUCION LEGISLATIVA 31234"]))
+    assert texts(document) == [(1, "", PageMethod.NONE)]
     assert document.status == ExtractionStatus.EXTRACTED
     assert "1 page without a text layer, OCR not available" in status_text(document)
+
+
+def test_a_blank_page_is_not_sent_to_ocr(tmp_path: Path) -> None:
+    document = add_one(tmp_path, "blank.pdf", text_pdf([["con texto"], []]))
+    assert texts(document) == [(1, "con texto", PageMethod.TEXT_LAYER), (2, "", PageMethod.TEXT_LAYER)]
+    assert "OCR" not in status_text(document)
 
 
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract-ocr is installed by make system-deps")

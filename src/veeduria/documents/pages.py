@@ -61,6 +61,12 @@ def ocr_page(path: Path, number: int, tools: tuple[str, str], timeout: float) ->
         return read.stdout.decode("utf-8", "replace").strip()
 
 
+def _draws_nothing(page: Any) -> bool:
+    """Whether a PDF page has no content stream, or an empty one."""
+    contents = page.get_contents()
+    return contents is None or not contents.get_data().strip()
+
+
 def pdf_pages(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -79,14 +85,16 @@ def pdf_pages(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
     for index in range(min(total, limits.max_pages)):
         number = index + 1
         try:
-            text = (reader.pages[index].extract_text() or "").strip()
+            page = reader.pages[index]
+            text = (page.extract_text() or "").strip()
+            blank = not text and _draws_nothing(page)
         except MemoryError:
             yield {"status": "failed", "error": f"page {number}: memory limit reached"}
             return
         except Exception as exc:  # pypdf raises many types on a damaged page
             yield {"status": "corrupt", "error": f"page {number}: {type(exc).__name__}: {exc}"}
             return
-        if text:
+        if text or blank:  # a page that draws nothing has nothing to read either
             yield {"number": number, "text": text, "method": "text_layer"}
             continue
         read = ocr_page(path, number, tools, limits.ocr_timeout) if tools else None
