@@ -72,3 +72,13 @@ def test_citation_page_must_exist() -> None:
         orphan.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         orphan.save()
+
+
+def test_export_and_api_carry_the_cited_page(client: Client) -> None:
+    from veeduria.records.export import record_dict
+
+    c = cited_resolution()
+    (exported,) = record_dict("authorizations", c.authorization)["citations"]
+    assert (exported["document"], exported["page"]) == (c.document.pk, 2)
+    api = client.get(f"/api/v1/records/authorizations/{c.authorization.pk}").json()
+    assert [(x.get("document"), x.get("page")) for x in api["citations"]] == [(c.document.pk, 2)]
