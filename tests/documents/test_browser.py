@@ -37,7 +37,7 @@ def test_citation_opens_the_cited_page(live_server: Any, cited: Cited, browser_p
     page = browser_page
     page.goto(f"{live_server.url}/es/autorizaciones/{cited.authorization.pk}/")
     link = page.locator("a.document-page").first
-    assert link.inner_text() == "documento, p. 2"
+    assert link.inner_text() == "documento «Resolución Legislativa 32214», p. 2"
     link.click()
     page.wait_for_url(re.compile(rf"/es/documentos/{cited.document.pk}/#p2$"))
     target = page.locator("#p2")
