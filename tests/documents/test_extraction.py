@@ -11,7 +11,8 @@ import pytest
 from tests.documents.pdfs import encrypted_pdf, scanned_pdf, text_pdf
 from veeduria.documents import adding, extraction, storage
 from veeduria.documents.child import Worker
-from veeduria.documents.models import Document, ExtractionStatus, PageMethod
+from veeduria.documents.models import Document, DocumentPage, ExtractionStatus, PageMethod
+from veeduria.documents.pages import page_event
 from veeduria.documents.status import status_text
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,11 @@ def test_one_child_process_per_batch_replaced_after_a_time_limit(tmp_path: Path)
         assert worker.pid is None  # killed
         assert worker.run(short, "text", extraction.limits(), 60)[-1]["status"] == "extracted"
         assert worker.pid not in (None, first)
+
+
+def test_page_text_is_storable(tmp_path: Path) -> None:
+    event = page_event(7, "Oficio\x00 N.\ud800 12", "text_layer")
+    assert event == {"number": 7, "text": "Oficio N.? 12", "method": "text_layer"}
+    document = add_one(tmp_path, "a.txt", b"x")
+    DocumentPage.objects.create(document=document, number=2, text=event["text"], method=event["method"])
+    assert document.pages.get(number=2).text == "Oficio N.? 12"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ def extract(document: Document, worker: Worker | None = None) -> Document:
     else:
         events = worker.run(path, document.kind, limits(), settings.DOCUMENT_TIME_LIMIT)
     pages = [
-        DocumentPage(document=document, number=e["number"], text=e["text"].replace("\x00", ""), method=e["method"])
+        DocumentPage(document=document, number=e["number"], text=e["text"], method=e["method"])
         for e in events
         if "number" in e
     ]
@@ -60,10 +60,15 @@ def extract(document: Document, worker: Worker | None = None) -> Document:
     document.error = end["error"]
     document.page_count = next((e["page_count"] for e in events if "page_count" in e), len(pages))
     document.extracted_at = timezone.now()
-    with transaction.atomic():
-        document.pages.all().delete()
-        DocumentPage.objects.bulk_create(pages, batch_size=500)
-        document.save(update_fields=["status", "error", "page_count", "extracted_at"])
+    fields = ["status", "error", "page_count", "extracted_at"]
+    try:
+        with transaction.atomic():
+            document.pages.all().delete()
+            DocumentPage.objects.bulk_create(pages, batch_size=500)
+            document.save(update_fields=fields)
+    except DatabaseError as exc:  # e.g. a text the database refuses: the document says so, the others go on
+        document.status, document.error = ExtractionStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        document.save(update_fields=fields)
     return document
 
 

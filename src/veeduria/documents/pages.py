@@ -32,6 +32,12 @@ class Limits:
     memory_mb: int = 0
 
 
+def page_event(number: int, text: str, method: str) -> dict[str, Any]:
+    """One page's event; its text without NUL characters or unpaired surrogates, which no database stores."""
+    clean = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return {"number": number, "text": clean, "method": method}
+
+
 def ocr_tools(limits: Limits) -> tuple[str, str] | None:
     """The full paths of tesseract and pdftoppm, or ``None`` when either is not installed."""
     tesseract, pdftoppm = shutil.which(limits.tesseract), shutil.which(limits.pdftoppm)
@@ -95,13 +101,13 @@ def pdf_pages(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
             yield {"status": "corrupt", "error": f"page {number}: {type(exc).__name__}: {exc}"}
             return
         if text or blank:  # a page that draws nothing has nothing to read either
-            yield {"number": number, "text": text, "method": "text_layer"}
+            yield page_event(number, text, "text_layer")
             continue
         read = ocr_page(path, number, tools, limits.ocr_timeout) if tools else None
         if read is None:
-            yield {"number": number, "text": "", "method": "none"}
+            yield page_event(number, "", "none")
         else:
-            yield {"number": number, "text": read, "method": "ocr"}
+            yield page_event(number, read, "ocr")
     if total > limits.max_pages:
         yield {"status": "page_limit", "error": ""}
     else:
@@ -117,7 +123,7 @@ def file_pages(path: Path, kind: str, limits: Limits) -> Iterator[dict[str, Any]
     texts = [html_text(data)] if kind == "html" else plain_pages(data)
     yield {"page_count": len(texts)}
     for number, text in enumerate(texts[: limits.max_pages], start=1):
-        yield {"number": number, "text": text, "method": "text_layer"}
+        yield page_event(number, text, "text_layer")
     if len(texts) > limits.max_pages:
         yield {"status": "page_limit", "error": ""}
     else:
