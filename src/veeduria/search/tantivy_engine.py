@@ -198,7 +198,7 @@ class TantivyEngine:
         clauses = [(tantivy.Occur.Must, self._clause(c)) for c in query.clauses]
         clauses += [(tantivy.Occur.Must, q) for q in self._filters(filters)]
         q = tantivy.Query.boolean_query(clauses)
-        result = searcher.search(q, limit=limit, offset=offset, count=True)
+        result = searcher.search(q, limit=limit, offset=offset, count=False)  # top-k with block-max pruning
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
@@ -215,8 +215,11 @@ class TantivyEngine:
                     query=query,
                 )
             )
-        total = int(getattr(result, "count", 0) or 0)
-        facets = self._facets(searcher, q) if total else {name: [] for name in _FACET_FIELDS}
+        if not hits and offset == 0:
+            return Page(query, filters, 0, [], 0, limit, {name: [] for name in _FACET_FIELDS})
+        # one pass over the matches counts the facets; every passage has one type, so their sum is the total
+        facets = self._facets(searcher, q)
+        total = sum(n for _, n in facets["type"])
         return Page(query, filters, total, sort_hits(hits), 0, limit, facets)
 
     @staticmethod
