@@ -18,7 +18,7 @@ from django.test import override_settings
 from tests.conftest import BUNDLED
 from veeduria.ingest.dataset import load_folder
 from veeduria.oversight import engine
-from veeduria.oversight.models import Finding
+from veeduria.oversight.models import Finding, SpanBound
 from veeduria.records.models import Activity, Authorization, Country
 
 SOURCE = [{"id": "scn-fuente", "title": "Escenario de prueba (ficticio)", "kind": "official"}]
@@ -219,3 +219,35 @@ def test_another_host_without_framework_is_undetermined(loaded: Path) -> None:
     assert "Hostland" in en and "Anfitriona" in es
     # Peru's activities are still judged by Peru's framework
     assert findings_of("scn-outside") == {("outside_window", "violation")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_near_activities_by_start_range_are_those_of_a_full_read(loaded: Path) -> None:
+    """With the hosts' longest spans (set by the full recomputation) the activities an authorization could cover
+    are read by a range of start dates: every activity that has it as a candidate, and none a full read of the
+    host's activities would leave out."""
+    assert SpanBound.objects.exists()
+    auths = list(Authorization.objects.all())
+    ranged = {a.pk: engine.activities_near(a) for a in auths}
+    index = engine.AuthorizationIndex(engine.load_authorizations(Authorization.objects.all()).values())
+    candidate_of: dict[str, set[str]] = {a.pk: set() for a in auths}
+    for act in engine.iter_activities(Activity.objects.all()):
+        for auth in index.candidates(act):
+            candidate_of[auth.id].add(act.id)
+    assert sum(map(len, candidate_of.values())) > 20
+    SpanBound.objects.all().delete()
+    for a in auths:
+        assert candidate_of[a.pk] <= ranged[a.pk] <= engine.activities_near(a), a.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_longer_activity_raises_the_span_bound(loaded: Path) -> None:
+    """An activity made to last years is still found by an authorization whose window meets only its end."""
+    before = SpanBound.objects.get(host_id="per").longest_days
+    act = Activity.objects.get(pk="scn-none")
+    act.start_date, act.end_date = dt.date(2001, 1, 1), dt.date(2031, 1, 1)
+    act.save()
+    assert SpanBound.objects.get(host_id="per").longest_days > max(before, 10_000)
+    auth = Authorization.objects.get(pk="scn-rl-march")
+    auth.window_start, auth.window_end = dt.date(2030, 12, 20), dt.date(2030, 12, 31)
+    assert "scn-none" in engine.activities_near(auth)

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Collate
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
-from veeduria.evidence.models import Status
+from veeduria.evidence.models import Precision, Status
 from veeduria.oversight import parallel, rules
 from veeduria.oversight.facts import (
     ActivityFacts,
@@ -29,7 +29,7 @@ from veeduria.oversight.facts import (
     activity_span,
 )
 from veeduria.oversight.framework import frameworks, place_tables
-from veeduria.oversight.models import ActivityEquipment, Finding
+from veeduria.oversight.models import ActivityEquipment, Finding, SpanBound
 from veeduria.records.models import Activity, Authorization
 
 CHUNK = 20_000
@@ -355,20 +355,38 @@ def _store(findings: Iterable[rules.Finding]) -> int:
 
 
 def recompute_all() -> int:
-    """Replace every finding; the number stored. Many activities on a machine with several cores: split in two
-    parts by id, the second checked by a forked worker (``parallel``) while this process checks the first."""
+    """Replace every finding (and the hosts' longest spans); the number stored. Many activities on a machine with
+    several cores: split in two parts by id, the second checked by a forked worker (``parallel``) while this
+    process checks the first."""
     auths = load_authorizations(Authorization.objects.all())
     worker = parallel.start_second_half(auths) if parallel.worth_it() else None
+    spans: dict[str, int] = {}
     try:
         with transaction.atomic():
             Finding.objects.all().delete()
             if worker is None:
-                return _store(run(iter_activities(Activity.objects.all()), auths))
-            n = _store(run(iter_activities(Activity.objects.all(), (None, worker.split)), auths))
-            return n + worker.store()
+                n = _store(run(measured(iter_activities(Activity.objects.all()), spans), auths))
+            else:
+                n = _store(run(measured(iter_activities(Activity.objects.all(), (None, worker.split)), spans), auths))
+                n += worker.store()
+                for host, days in worker.spans().items():
+                    spans[host] = max(spans.get(host, 0), days)
+            _set_bounds(spans, replace=True)
+            return n
     finally:
         if worker is not None:
             worker.stop()
+
+
+def measured(acts: Iterable[ActivityFacts], spans: dict[str, int]) -> Iterator[ActivityFacts]:
+    """``acts`` as they pass, their hosts' longest spans (in days) noted in ``spans``."""
+    for a in acts:
+        span = activity_span(a)
+        if a.host is not None and span is not None:
+            days = (span.end_hi - span.start_lo).days + 1
+            if days > spans.get(a.host, 0):
+                spans[a.host] = days
+        yield a
 
 
 def recompute_activities(ids: Iterable[str]) -> int:
@@ -376,10 +394,12 @@ def recompute_activities(ids: Iterable[str]) -> int:
     ids = sorted(set(ids))
     if not ids:
         return 0
+    spans: dict[str, int] = {}
     with transaction.atomic():
-        acts = list(iter_activities(Activity.objects.filter(pk__in=ids)))
+        acts = list(measured(iter_activities(Activity.objects.filter(pk__in=ids)), spans))
         auths = load_authorizations(_authorizations_for(acts))
         Finding.objects.filter(activity_id__in=ids).delete()
+        _set_bounds(spans, replace=False)  # an activity now longer than any before widens the search of others
         return _store(run(acts, auths))
 
 
@@ -398,24 +418,47 @@ def _authorizations_for(acts: list[ActivityFacts]) -> models.QuerySet[Authorizat
     return Authorization.objects.filter(cond)
 
 
+#: how many days a date of each precision may stand for after the day recorded (``facts.bounds``)
+_AFTER = {Precision.DAY: 0, Precision.MONTH: 31, Precision.YEAR: 366}
+#: for a precision not in ``_AFTER`` (unknown): the span is read from the other date
+_ANY = 366
+
+
 def activities_near(auth: Authorization) -> set[str]:
     """Activities an authorization covers or could cover, as it stands in ``auth``: linked, with findings against
     it, or of its host sharing a foreign country with it (any, if it names none) with dates that may overlap the
-    days it may cover (``rules.match_window``; an activity date of month or year precision may reach a year
-    further)."""
+    days it may cover (``rules.match_window``). With the host's ``SpanBound``, only a range of start dates is read
+    (an index range per date precision); without one, every activity of the host."""
     ids = set(_Covers.objects.filter(authorization_id=auth.pk).values_list("activity_id", flat=True))
     ids |= set(Finding.objects.filter(authorization_id=auth.pk).order_by().values_list("activity_id", flat=True))
     window = rules.match_window(_WindowOf(auth))  # type: ignore[arg-type]
     if window is None:
         return ids
     lo, hi = window
-    slack = timedelta(days=366)
-    exact_start, exact_end = Q(start_precision="day"), Q(end_precision="day")
-    # the start date through an expression (unknown: the earliest date, so it passes): an OR of start date ranges
-    # makes SQLite read the (host, start date) index once per branch, ten times slower than the host's rows once
-    start = Coalesce("start_date", Value(date.min, output_field=models.DateField()))
-    qs = Activity.objects.filter(host_country_id=auth.host_country_id).alias(start_or_min=start)
-    qs = qs.filter(Q(start_or_min__lte=hi) | (Q(start_or_min__lte=hi + slack) & ~exact_start))
+    host = auth.host_country_id
+    qs = Activity.objects.filter(host_country_id=host)
+    bound = SpanBound.objects.filter(host_id=host).values_list("longest_days", flat=True).first()
+    if bound is not None:
+        # each branch an index range of (host, start precision, start date); a date of unknown precision, or
+        # none, says nothing of when it started: the end date decides (below)
+        earliest = lo - timedelta(days=bound)
+        near = Q(host_country_id=host, start_precision=Precision.UNKNOWN)
+        for precision, after in _AFTER.items():
+            near |= Q(host_country_id=host, start_precision=precision, start_date__isnull=True)
+            near |= Q(
+                host_country_id=host,
+                start_precision=precision,
+                start_date__gte=earliest,
+                start_date__lte=hi + timedelta(days=after),
+            )
+        qs = Activity.objects.filter(near)
+    else:
+        start = Coalesce("start_date", Value(date.min, output_field=models.DateField()))
+        qs = qs.alias(start_or_min=start).filter(
+            Q(start_or_min__lte=hi) | (Q(start_or_min__lte=hi + timedelta(days=_ANY)) & ~Q(start_precision="day"))
+        )
+    slack = timedelta(days=_ANY)
+    exact_end = Q(end_precision=Precision.DAY)
     qs = qs.filter(
         Q(end_date__gte=lo)
         | (Q(end_date__gte=lo - slack) & ~exact_end)
@@ -427,11 +470,24 @@ def activities_near(auth: Authorization) -> set[str]:
         )
     )
     if foreign:
-        qs = qs.filter(
-            Q(pk__in=_Countries.objects.filter(country_id__in=foreign).values("activity_id"))
-            | Q(provider_country_id__in=foreign)
-        )
+        # per activity found, a lookup of its countries (a list of every activity of the country costs more)
+        takes_part = Exists(_Countries.objects.filter(activity_id=OuterRef("pk"), country_id__in=foreign))
+        qs = qs.filter(takes_part | Q(provider_country_id__in=foreign))
     return ids | set(qs.order_by().values_list("id", flat=True))  # no ordering: a set (no sort of the rows)
+
+
+def _set_bounds(bounds: dict[str, int], replace: bool) -> None:
+    """Store the hosts' longest spans: replacing them (after a full recomputation) or raising them."""
+    if replace:
+        SpanBound.objects.all().delete()
+        SpanBound.objects.bulk_create(SpanBound(host_id=h, longest_days=d) for h, d in sorted(bounds.items()))
+        return
+    known = dict(SpanBound.objects.filter(host_id__in=list(bounds)).values_list("host_id", "longest_days"))
+    for host, days in sorted(bounds.items()):
+        if host not in known:
+            continue  # never computed for this host: every activity is read until a full recomputation
+        if days > known[host]:
+            SpanBound.objects.filter(host_id=host).update(longest_days=days)
 
 
 class _WindowOf:

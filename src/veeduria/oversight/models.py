@@ -71,6 +71,22 @@ class Finding(models.Model):
         return en if lang[:2] == "en" else es
 
 
+class SpanBound(models.Model):
+    """The most days an activity of a host country may last (from its earliest possible start to its latest possible
+    end, date precision counted), so that the activities an authorization could cover are found by a range of
+    start dates. Set by every full recomputation, raised by every recomputation of changed activities; without
+    one, every activity of the host is read."""
+
+    host = models.OneToOneField(
+        "records.Country", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("país")
+    )
+    longest_days = models.PositiveIntegerField(_("días como máximo"))
+
+    class Meta:
+        verbose_name = _("duración máxima de actividades")
+        verbose_name_plural = _("duraciones máximas de actividades")
+
+
 class CriterionAnswer(models.TextChoices):
     YES = "yes", _("sí")
     NO = "no", _("no")

@@ -78,6 +78,12 @@ class Worker:
             )
             return int(cursor.rowcount)
 
+    def spans(self) -> dict[str, int]:
+        """The longest span of each host among its activities (``engine.measured``), once it has finished."""
+        self.finish()
+        with sqlite3.connect(self.path) as spill:
+            return {str(h): int(d) for h, d in spill.execute("SELECT host, days FROM bound")}
+
     def batches(self, size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
         """Its rows, as ``engine.rows`` gives them, read from the spill file."""
         with sqlite3.connect(self.path) as spill:
@@ -139,7 +145,7 @@ def _columns() -> list[str]:
 
 def _work(auths: dict[str, AuthorizationFacts], split: str, path: str) -> None:
     """In the worker: a connection of its own, then the rows of the findings of the second half, spilled."""
-    from veeduria.oversight.engine import iter_activities, rows, run
+    from veeduria.oversight.engine import iter_activities, measured, rows, run
 
     _INHERITED.append(connections["default"])
     connections["default"] = connections.create_connection("default")
@@ -149,8 +155,11 @@ def _work(auths: dict[str, AuthorizationFacts], split: str, path: str) -> None:
         spill.execute("PRAGMA synchronous = OFF")
         spill.execute(f"CREATE TABLE f ({', '.join(SPILL_COLUMNS)})")
         insert = f"INSERT INTO f VALUES ({', '.join('?' * len(SPILL_COLUMNS))})"
-        for batch in rows(run(iter_activities(Activity.objects.all(), (split, None)), auths)):
+        spans: dict[str, int] = {}
+        for batch in rows(run(measured(iter_activities(Activity.objects.all(), (split, None)), spans), auths)):
             spill.executemany(insert, batch)
+        spill.execute("CREATE TABLE bound (host, days)")
+        spill.executemany("INSERT INTO bound VALUES (?, ?)", sorted(spans.items()))
         spill.commit()
         spill.close()
     finally:
