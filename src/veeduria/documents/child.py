@@ -63,7 +63,7 @@ class Worker:
             self._errors = None
 
     def _stop(self) -> str:
-        """Kill the child; the last line it wrote on stderr (or its exit code)."""
+        """Kill the child; its exit code and the last line it wrote on stderr."""
         child = self._child
         if child is not None and child.poll() is None:
             child.kill()
@@ -72,7 +72,8 @@ class Worker:
         if self._errors is not None:
             self._errors.seek(0)
             lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
-        detail = lines[-1] if lines else f"exit code {child.returncode if child else '?'}"
+        code = child.returncode if child is not None else None
+        detail = f"extraction process ended (exit code {code})" + (f": {lines[-1].strip()}" if lines else "")
         self.close()
         return detail
 
@@ -95,7 +96,11 @@ class Worker:
         while True:
             while b"\n" in self._buffer:
                 line, self._buffer = self._buffer.split(b"\n", 1)
-                events.append(json.loads(line))
+                try:
+                    events.append(json.loads(line))
+                except ValueError:  # a line cut by a crash of the child (out of memory, for one)
+                    events.append({"status": "failed", "error": f"unreadable output; {self._stop()}"})
+                    return events
                 if "status" in events[-1]:
                     return events
             remaining = started + seconds - time.monotonic()
