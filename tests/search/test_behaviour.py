@@ -43,6 +43,8 @@ def test_weapons_purposes_and_quotes_are_searched(corpus: dict[str, Any]) -> Non
 def test_phrases_need_the_words_in_a_row(corpus: dict[str, Any]) -> None:
     assert refs('"fuerzas especiales"') == [AUTH]
     assert refs('"especiales fuerzas"') == []
+    assert refs('"fuerza especial"') == []  # a phrase is the exact words (accents and case aside)
+    assert refs('"FUERZAS ESPECIALES"') == refs('"fuerzas especiales"')
     assert refs('"naval conjunto"') == [ACTIVITY]
 
 

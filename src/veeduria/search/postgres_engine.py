@@ -42,8 +42,9 @@ def _clause_sql(clause: Clause) -> tuple[str, list[Any]]:
     text = " ".join(clause.words)
     if clause.kind == "prefix":
         return "to_tsquery('simple', %s)", [f"{clause.words[0]}:*"]
-    function = "phraseto_tsquery" if clause.kind == "phrase" else "plainto_tsquery"
-    parts = [f"{function}('{c}', unaccent(%s))" for c in _CONFIGS]
+    if clause.kind == "phrase":  # the exact words in a row (folded, not stemmed)
+        return "phraseto_tsquery('simple', unaccent(%s))", [text]
+    parts = [f"plainto_tsquery('{c}', unaccent(%s))" for c in _CONFIGS]
     return "(" + " || ".join(parts) + ")", [text] * len(_CONFIGS)
 
 

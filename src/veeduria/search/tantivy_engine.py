@@ -240,15 +240,13 @@ class TantivyEngine:
     def _clause(self, clause: Clause) -> Any:
         if clause.kind == "prefix":
             return tantivy.Query.phrase_prefix_query(SCHEMA, "raw", list(clause.words))
-        alternatives = []
-        for field in ("es", "en"):
-            tokens: list[str | tuple[int, str]] = list(self._tokens(field, clause.words))
-            if not tokens:
-                continue
-            if len(tokens) == 1:
-                alternatives.append(tantivy.Query.term_query(SCHEMA, field, str(tokens[0])))
-            else:
-                alternatives.append(tantivy.Query.phrase_query(SCHEMA, field, tokens))
+        if clause.kind == "phrase":  # the exact words in a row (folded, not stemmed): one field to read
+            words: list[str | tuple[int, str]] = list(self._tokens("raw", clause.words))
+            if len(words) > 1:
+                return tantivy.Query.phrase_query(SCHEMA, "raw", words)
+            return tantivy.Query.term_query(SCHEMA, "raw", str(words[0])) if words else tantivy.Query.empty_query()
+        stems = {field: self._tokens(field, clause.words) for field in ("es", "en")}
+        alternatives = [tantivy.Query.term_query(SCHEMA, f, t[0]) for f, t in stems.items() if t]
         if not alternatives:
             return tantivy.Query.empty_query()
         return tantivy.Query.disjunction_max_query(alternatives)
