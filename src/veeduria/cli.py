@@ -309,7 +309,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Search every record type and document page, or rebuild the search index (``reindex``)."""
     import json
 
-    from django.utils.translation import get_language
+    from django.utils.translation import get_language, ngettext
 
     from veeduria.search import params
     from veeduria.search.service import search
@@ -346,9 +346,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         page = f"  p. {h.page}" if h.page else ""
         print(f"{h.type}  {h.record_id}{page}  {h.title(lang)}")
         print(f"    {_plain(str(h.snippet))}")
-    print(
-        _("%(n)d resultados para %(query)s") % {"n": result.total, "query": str(result.query) or "-"}, file=sys.stderr
-    )
+    found = ngettext("%(n)d resultado para %(query)s", "%(n)d resultados para %(query)s", result.total)
+    print(found % {"n": result.total, "query": str(result.query) or "-"}, file=sys.stderr)
     return 0
 
 
