@@ -80,6 +80,8 @@ def test_snippets_escape_then_mark(corpus: dict[str, Any]) -> None:
     assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
     assert "<mark>negritas</mark>" in hit.snippet and "<mark>alert</mark>" in hit.snippet
     assert "&lt;b&gt;" in hit.snippet
+    (phrase,) = search('"fuerzas especiales"').hits
+    assert "<mark>fuerzas</mark> <mark>especiales</mark>" in phrase.snippet
     stemmed = search("cooperacion").hits
     assert any("<mark>Cooperación</mark>" in h.snippet for h in stemmed)
 

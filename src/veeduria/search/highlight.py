@@ -24,9 +24,9 @@ class Matcher:
             if clause.kind == "prefix":
                 self.prefixes.append(clause.words[0])
                 continue
-            for word in clause.words:
-                self.exact.add(word)
-                self.stems |= stems(word)
+            self.exact.update(clause.words)
+            if clause.kind == "term":  # a phrase is its exact words
+                self.stems |= stems(clause.words[0])
 
     def __call__(self, word: str) -> bool:
         folded = fold_word(word)
