@@ -18,7 +18,11 @@ _BODY = "coalesce(title_es, '') || ' ' || coalesce(title_en, '') || ' ' || coale
 #: the words only (anything not a letter or digit is a space), as the other engine splits them: PostgreSQL's own
 #: parser would read markup, addresses and paths as special tokens and skip the text of <script> elements
 _WORDS = f"unaccent(regexp_replace({_BODY}, '[^[:alnum:]]+', ' ', 'g'))"
-_VECTOR = " || ".join(f"to_tsvector('{c}', {_WORDS})" for c in _CONFIGS)
+#: the stems of both languages, then the folded words weighted A: phrases and prefixes match those only
+_VECTOR = (
+    f"to_tsvector('spanish', {_WORDS}) || to_tsvector('english', {_WORDS})"
+    f" || setweight(to_tsvector('simple', {_WORDS}), 'A')"
+)
 _BATCH = 500
 
 
@@ -40,10 +44,10 @@ def _row(p: Passage) -> IndexedPassage:
 
 def _clause_sql(clause: Clause) -> tuple[str, list[Any]]:
     text = " ".join(clause.words)
-    if clause.kind == "prefix":
-        return "to_tsquery('simple', %s)", [f"{clause.words[0]}:*"]
+    if clause.kind == "prefix":  # the words are letters and digits only (query.parse): safe in to_tsquery
+        return "to_tsquery('simple', %s)", [f"{clause.words[0]}:*A"]
     if clause.kind == "phrase":  # the exact words in a row (folded, not stemmed)
-        return "phraseto_tsquery('simple', unaccent(%s))", [text]
+        return "to_tsquery('simple', %s)", [" <-> ".join(f"{w}:A" for w in clause.words)]
     parts = [f"plainto_tsquery('{c}', unaccent(%s))" for c in _CONFIGS]
     return "(" + " || ".join(parts) + ")", [text] * len(_CONFIGS)
 
