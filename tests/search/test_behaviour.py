@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from veeduria.search.query import parse
 from veeduria.search.results import Filters
 from veeduria.search.service import search
 
@@ -146,3 +147,22 @@ def test_a_change_is_seen_by_the_next_search_before_its_commit(corpus: dict[str,
     corpus["activity"].name_es = "Maniobra anfibia"
     corpus["activity"].save()
     assert refs("maniobra") == [ACTIVITY]
+
+
+def test_a_bulk_import_reaches_the_index_in_one_batch_at_its_commit(
+    corpus: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from pathlib import Path
+
+    from veeduria.ingest.importers import run_import
+    from veeduria.search.service import engine, flush
+
+    csv = Path(__file__).resolve().parents[2] / "data" / "external" / "peru-us" / "mme_v7_wide_PER.csv"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run_import("mme", csv)
+    assert flush in callbacks  # the importer's bulk writes sent no signal: they marked their ids
+    assert engine().search(parse("rimpac"), Filters(), offset=0, limit=5).total == 0
+    for callback in callbacks:
+        callback()
+    found = engine().search(parse("rimpac 2010"), Filters(), offset=0, limit=5)
+    assert [h.record_id for h in found.hits] == ["mme-mme3348"]
