@@ -35,6 +35,8 @@ from veeduria.records.models import Activity, Authorization
 CHUNK = 20_000
 #: a part of the activities by id: from the first (included) to the second (excluded); ``None``: no bound
 Part = tuple[str | None, str | None]
+#: the columns read per activity, in the order of the fields of ``ActivityFacts`` (which has its countries after the
+#: host and its equipment and links at the end)
 _ACT_FIELDS = (
     "id",
     "kind",
@@ -170,7 +172,9 @@ class AuthorizationIndex:
                 item = items[i]
                 if item[1] >= first:
                     found[item[2].id] = item[2]
-        return sorted(found.values(), key=lambda x: x.id)
+        if len(found) < 2:
+            return list(found.values())
+        return [found[k] for k in sorted(found)]
 
 
 # -- activities ------------------------------------------------------------------------------------------------
@@ -196,25 +200,25 @@ def iter_activities(qs: models.QuerySet[Activity], part: Part = (None, None)) ->
     )
     for row in acts:  # dates arrive as dates: the drivers convert them (SQLite's by the declared column type)
         aid = row[0]
-        cs = countries.take(aid)
+        # positional: the fields of ActivityFacts in order (the row's after its host are provider … personnel_high)
         yield ActivityFacts(
-            id=aid,
-            kind=row[1],
-            host=row[2],
-            countries=frozenset(c[0] for c in cs),
-            provider=row[3],
-            start=row[4],
-            start_precision=row[5],
-            end=row[6],
-            end_precision=row[7],
-            place=row[8],
-            department=row[9],
-            place_precision=row[10],
-            personnel_low=row[11],
-            personnel_best=row[12],
-            personnel_high=row[13],
-            equipment=tuple(Item(*e) for e in equipment.take(aid)),
-            linked=tuple(sorted(c[0] for c in covers.take(aid))),
+            aid,
+            row[1],
+            row[2],
+            frozenset(c[0] for c in countries.take(aid)),
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            row[11],
+            row[12],
+            row[13],
+            tuple(Item(*e) for e in equipment.take(aid)),
+            tuple(sorted(c[0] for c in covers.take(aid))),
         )
 
 
@@ -283,8 +287,7 @@ def run(acts: Iterable[ActivityFacts], auths: dict[str, AuthorizationFacts]) -> 
 def rows(findings: Iterable[rules.Finding], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
     """The findings as INSERT parameter rows (values as JSON text, without the time of computation), in batches
     of ``size``: plain data that a worker process can hand to the one that writes."""
-    encoder = Finding._meta.get_field("values").encoder  # type: ignore[attr-defined]
-    dumps = json.JSONEncoder().encode if encoder is None else encoder().encode  # as json.dumps(v, cls=encoder)
+    dumps = json.JSONEncoder(default=rules.json_value).encode  # as json.dumps(v, default=rules.json_value)
     batch: list[tuple[Any, ...]] = []
     for f in findings:
         batch.append(

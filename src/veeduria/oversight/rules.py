@@ -42,7 +42,8 @@ RULES = (NO_AUTHORIZATION, INSTRUMENT, ARMED_MINISTERIAL, OUTSIDE_WINDOW, PERSON
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding: its reason code and plain values (JSON) say everything its explanation states."""
+    """One finding: its reason code and values say everything its explanation states (values are plain data;
+    dates and sets are stored as JSON by ``json_value``)."""
 
     activity_id: str
     authorization_id: str | None
@@ -58,17 +59,14 @@ class Finding:
         return explain(self.reason, self.auth_label, self.values, names)
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _plain(v: Any) -> Any:
-    if type(v) in _SCALARS:
-        return v
-    if isinstance(v, list | tuple | set | frozenset):
-        return [_plain(x) for x in (sorted(v) if isinstance(v, set | frozenset) else v)]
+def json_value(v: Any) -> Any:
+    """How a finding's value that JSON has no type for is stored (``json`` ``default=``): a date as ISO text, a set
+    as a sorted list."""
+    if isinstance(v, set | frozenset):
+        return sorted(v)
     if hasattr(v, "isoformat"):
         return v.isoformat()
-    return v
+    raise TypeError(f"not JSON: {type(v).__name__}")
 
 
 # -- which authorizations could cover an activity -----------------------------------------------------------------
@@ -159,24 +157,15 @@ def _check(
                 basis=entry.basis,
             )
         ]
-    # the ones whose window holds the activity's dates first: one that covers it fully ends the checks; the
-    # results are then read in the candidates' order, so the order of the checks changes nothing
-    checked: dict[str, list[_Draft]] = {}
-    for auth in sorted(candidates, key=lambda x: not _holds(span, x)) if len(candidates) > 1 else candidates:
+    results = []
+    for auth in candidates:
         result = _against(a, span, auth, entry, framework, places)
         if not result:
             return []  # one authorization covers it fully
-        checked[auth.id] = result
-    results = [checked[auth.id] for auth in candidates]
+        results.append(result)
     if a.linked:
         return [f for r in results for f in r]
     return [_unlinked(d) for d in min(results, key=lambda r: sorted(_ORDER[f.severity] for f in r))]
-
-
-def _holds(span: Span | None, auth: AuthorizationFacts) -> bool:
-    """The authorization's window certainly holds the activity's dates."""
-    ws, we = auth.window_bounds
-    return span is not None and ws is not None and we is not None and span.start_lo >= ws[1] and span.end_hi <= we[0]
 
 
 def _unlinked(d: _Draft) -> _Draft:
@@ -203,9 +192,12 @@ def _against(
         missing = _missing(auth)
         out.append(_f(a, auth, LIMITS_UNKNOWN, UNDETERMINED, "limits_unknown", missing=missing))
         return out
-    out += _personnel(a, auth)
-    out += _places(a, auth, places)
-    out += _items(a, auth)
+    if auth.limit is not None:
+        out += _personnel(a, auth)
+    if auth.places:
+        out += _places(a, auth, places)
+    if a.equipment:
+        out += _items(a, auth)
     return out
 
 
@@ -409,7 +401,6 @@ def _f(a: ActivityFacts, auth: AuthorizationFacts | None, rule: str, severity: s
 
 
 def _finish(d: _Draft) -> Finding:
-    values = {k: v if type(v) in _SCALARS else _plain(v) for k, v in d.values.items()}
     auth = d.auth
     label = (auth.label or auth.id) if auth is not None else ""
-    return Finding(d.a.id, auth.id if auth is not None else None, d.rule, d.severity, d.text, values, label)
+    return Finding(d.a.id, auth.id if auth is not None else None, d.rule, d.severity, d.text, d.values, label)
