@@ -33,6 +33,8 @@ from veeduria.oversight.models import ActivityEquipment, Finding, SpanBound
 from veeduria.records.models import Activity, Authorization
 
 CHUNK = 20_000
+#: up to how many ids a query names one by one (more: a subquery selects them)
+_FEW = 1000
 #: a part of the activities by id: from the first (included) to the second (excluded); ``None``: no bound
 Part = tuple[str | None, str | None]
 #: the columns read per activity, in the order of the fields of ``ActivityFacts`` (which has its countries after the
@@ -61,8 +63,7 @@ _Covers = Authorization.activities.through
 
 
 def load_authorizations(qs: models.QuerySet[Authorization]) -> dict[str, AuthorizationFacts]:
-    """Facts of the authorizations of ``qs`` (withdrawn ones left out), in seven queries (the child rows of a
-    subset are selected by a subquery: no list of ids is sent)."""
+    """Facts of the authorizations of ``qs`` (withdrawn ones left out), in seven queries."""
     qs = qs.exclude(status=Status.WITHDRAWN)
     rows = list(
         qs.values_list(
@@ -81,7 +82,10 @@ def load_authorizations(qs: models.QuerySet[Authorization]) -> dict[str, Authori
         )
     )
     children: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    f: dict[str, Any] = {} if not qs.query.where else {"authorization_id__in": qs.values("id")}
+    f: dict[str, Any] = {}
+    if qs.query.where:  # a subset: its ids when few (each child table then reads only theirs), else a subquery
+        ids = [r[0] for r in rows]
+        f = {"authorization_id__in": ids if len(ids) <= _FEW else qs.values("id")}
     for aid, c in Authorization.foreign_countries.through.objects.filter(**f).values_list(
         "authorization_id", "country_id"
     ):
@@ -412,12 +416,23 @@ def _authorizations_for(acts: list[ActivityFacts]) -> models.QuerySet[Authorizat
     spans = [s for a in acts if (s := activity_span(a))]
     cond = Q(pk__in=linked)
     if spans:
-        lo = min(s.start_lo for s in spans) - timedelta(days=366)
+        lo = min(s.start_lo for s in spans)
         hi = max(s.end_hi for s in spans)
-        near = (Q(window_start__isnull=True) | Q(window_start__lte=hi)) & (
-            Q(window_end__isnull=True) | Q(window_end__gte=lo)
+        year = timedelta(days=_ANY)  # how far a window date of month or year precision may reach beyond the day
+        unknown = Precision.UNKNOWN  # a date of unknown precision is not read (``rules.match_window``)
+        starts = (
+            Q(window_start__isnull=True)
+            | Q(window_start__lte=hi)
+            | (Q(window_start__lte=hi + year) & ~Q(window_start_precision=Precision.DAY))
+            | Q(window_start_precision=unknown)
         )
-        cond |= Q(host_country_id__in={a.host for a in acts}) & near
+        ends = (
+            Q(window_end__isnull=True)
+            | Q(window_end__gte=lo)
+            | (Q(window_end__gte=lo - year) & ~Q(window_end_precision=Precision.DAY))
+            | Q(window_end_precision=unknown)
+        )
+        cond |= Q(host_country_id__in={a.host for a in acts}) & starts & ends
     return Authorization.objects.filter(cond)
 
 
