@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "veeduria.oversight",
     "veeduria.portal",
     "veeduria.search",
+    "veeduria.factchecks",
 ]
 
 MIDDLEWARE = [

@@ -31,11 +31,16 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _derived(field: models.Field) -> bool:
+    """Binary fields hold data derived from other fields (e.g. a claim's embedding): neither versioned nor exported."""
+    return isinstance(field, models.BinaryField)
+
+
 def snapshot(obj: models.Model) -> Snapshot:
     """Every versioned value of ``obj``: fields, many-to-many ids, child rows, citations, alternatives."""
     data: Snapshot = {}
     for field in obj._meta.concrete_fields:
-        if field.name not in _SKIP and not getattr(field, "generated", False):
+        if field.name not in _SKIP and not getattr(field, "generated", False) and not _derived(field):
             data[field.name] = plain(field.value_from_object(obj))
     if obj.pk is None or not isinstance(obj, Record):
         return data

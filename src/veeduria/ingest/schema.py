@@ -82,7 +82,8 @@ def _fields_of(model: type[models.Model], skip: set[str]) -> dict[str, FieldSpec
     }
     specs: dict[str, FieldSpec] = {}
     for f in model._meta.concrete_fields:
-        if f.name in _INTERNAL or f.name in precision or f.name in skip or getattr(f, "generated", False):
+        generated = getattr(f, "generated", False) or isinstance(f, models.BinaryField)  # derived, not written
+        if f.name in _INTERNAL or f.name in precision or f.name in skip or generated:
             continue
         specs[f.name] = _spec_for(model, f)
     for m2m in model._meta.many_to_many:

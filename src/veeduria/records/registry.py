@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from veeduria.evidence.models import Source
+from veeduria.factchecks.models import Claim, Review
 from veeduria.oversight.models import ActivityEquipment, FacilityObservation
 from veeduria.records import models as m
 
@@ -217,6 +218,27 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         year_field="made_on",
         country_field="country",
         select_related=("country", "speaker"),
+    ),
+    RecordType(
+        "claims",
+        Claim,
+        "verificaciones",
+        "fact-checks",
+        _("Verificaciones"),
+        ("text", "language", "said_by", "seen_on"),
+        year_field="seen_on",
+        kind_field="language",
+    ),
+    RecordType(
+        "reviews",
+        Review,
+        "calificaciones",
+        "claim-reviews",
+        _("Calificaciones de afirmaciones"),
+        ("claim", "rating", "verdict_es", "reviewed_on", "author"),
+        year_field="reviewed_on",
+        kind_field="rating",
+        select_related=("claim",),
     ),
 )
 
