@@ -1,0 +1,132 @@
+"""Claim matching on the CheckThat! 2022 Task 2A English data: each method alone, fused, and with the date gap.
+
+    .venv/bin/python bench/claims.py                       # devtest split, data in ../shared/data/claim-matching
+    .venv/bin/python bench/claims.py --split dev --data DIR
+
+Vectors of the collection and of the queries are cached under /tmp/veeduria-claims-bench (never in the
+repository): the first run embeds the 14,231 claims (minutes on 2 cores), later runs read the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veeduria.settings")
+
+import numpy as np
+
+from veeduria.factchecks.embedding import Embedder
+from veeduria.factchecks.matching import CANDIDATES, LEXICAL_WEIGHT, METHODS, ClaimIndex, Method
+from veeduria.factchecks.matching_data import load_collection, load_qrels, load_queries
+from veeduria.factchecks.matching_metrics import evaluate
+from veeduria.factchecks.matching_text import clean_post, passage_text
+
+CACHE = Path("/tmp/veeduria-claims-bench")
+WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
+
+
+def cached_vectors(embedder: Embedder | None, texts: Sequence[str], *, query: bool) -> np.ndarray:
+    """The vectors of ``texts``, from the cache file named by their hash, computed (with progress) when absent."""
+    digest = hashlib.sha256(("q" if query else "p").encode() + "\x00".join(texts).encode()).hexdigest()[:24]
+    path = CACHE / f"{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    if embedder is None:
+        embedder = Embedder(threads=int(os.environ.get("VEEDURIA_CLAIM_EMBEDDER_THREADS", "1")))
+    rows: list[np.ndarray] = []
+    started = time.monotonic()
+    for start in range(0, len(texts), 64):
+        batch = list(texts[start : start + 64])
+        rows.append(np.stack([embedder.query(t) for t in batch]) if query else embedder.passages(batch))
+        done = start + len(batch)
+        print(f"\r  embedding {done}/{len(texts)} ({time.monotonic() - started:.0f} s)", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    vectors = np.concatenate(rows).astype(np.float32)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def _rankings(
+    index: ClaimIndex,
+    queries: dict[str, str],
+    vectors: np.ndarray | None,
+    method: Method,
+    weight: float = LEXICAL_WEIGHT,
+    depth: int = 5,
+) -> dict[str, list[str]]:
+    rankings = {}
+    for row, (query_id, text) in enumerate(queries.items()):
+        vector = None if vectors is None else vectors[row]
+        found = index.search(text, limit=depth, method=method, query_vector=vector, lexical_weight=weight)
+        rankings[query_id] = [match.claim_id for match in found]
+    return rankings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of vclaims.jsonl and the splits")
+    parser.add_argument("--split", default="devtest", help="queries-SPLIT.tsv / qrels-SPLIT.tsv (default devtest)")
+    parser.add_argument("--tune", action="store_true", help="choose the lexical weight on the train split")
+    parser.add_argument("--latency", type=int, default=200, help="queries timed end to end (0: skip)")
+    args = parser.parse_args(argv)
+    if not (args.data / "vclaims.jsonl").exists():
+        print(f"no claim-matching data in {args.data}", file=sys.stderr)
+        return 1
+    collection = load_collection(args.data / "vclaims.jsonl")
+    started = time.monotonic()
+    index = ClaimIndex(
+        [c.id for c in collection],
+        [{"text": c.text, "title": c.title, "subtitle": c.subtitle} for c in collection],
+        ["en"] * len(collection),
+        cached_vectors(None, [passage_text(c.text, c.title) for c in collection], query=False),
+    )
+    print(f"collection: {len(index):,} claims, lexical index built in {time.monotonic() - started:.1f} s")
+    embedder = Embedder(threads=1)
+
+    def split(name: str) -> tuple[dict[str, str], dict[str, set[str]], np.ndarray]:
+        queries = load_queries(args.data / f"queries-{name}.tsv")
+        qrels = load_qrels(args.data / f"qrels-{name}.tsv")
+        return queries, qrels, cached_vectors(embedder, [clean_post(t) for t in queries.values()], query=True)
+
+    weight = LEXICAL_WEIGHT
+    if args.tune:
+        queries, qrels, vectors = split("train")
+        tried = {w: evaluate(qrels, _rankings(index, queries, vectors, "fused", w))["MAP@5"] for w in WEIGHTS}
+        for w, value in tried.items():
+            print(f"  train MAP@5 with lexical weight {w:.2f}: {value:.4f}")
+        weight = max(tried, key=lambda w: tried[w])
+        print(f"lexical weight chosen on train: {weight:.2f}")
+    queries, qrels, vectors = split(args.split)
+    print(f"\n{args.split}: {len(queries)} queries\n")
+    print("| method | MAP@1 | MAP@3 | MAP@5 | P@1 | MRR |\n|---|---:|---:|---:|---:|---:|")
+    for method in METHODS:
+        scores = evaluate(qrels, _rankings(index, queries, vectors, method, weight, depth=CANDIDATES))
+        print(f"| {method} | " + " | ".join(f"{scores[name]:.4f}" for name in scores) + " |")
+    if args.latency:
+        timings = []
+        for text in list(queries.values())[: args.latency]:
+            start = time.perf_counter()
+            index.search(text, limit=5, embedder=embedder, lexical_weight=weight)
+            timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(
+            f"\nlatency (fused, query embedded live, {len(timings)} queries):"
+            f" median {statistics.median(timings):.1f} ms,"
+            f" p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
