@@ -351,6 +351,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """Match a text to checked claims, compute claim vectors, or evaluate matching (docs/claim-matching.md)."""
+    from veeduria.factchecks import matching_cli
+
+    try:
+        if args.action == "match":
+            return matching_cli.match(" ".join(args.text), args.limit, args.format)
+        if args.action == "embed":
+            return matching_cli.embed()
+        return matching_cli.evaluate_files(Path(args.collection), Path(args.queries), Path(args.qrels), args.method)
+    except matching_cli.ClaimsCommandError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def _plain(html_text: str) -> str:
     """A snippet for a terminal: the marks as [brackets], the entities decoded."""
     import html
@@ -477,6 +491,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page", type=int, default=1, help="page of results (default 1)")
     p.add_argument("--limit", type=int, default=20, help="results per page (default 20)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+
+    p = add("claims", cmd_claims, "match a text to checked claims (Spanish or English); claim vectors; evaluation")
+    claims = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = claims.add_parser("match", help="the checked claims most like TEXT, with scores")
+    q.add_argument("text", nargs="+", metavar="TEXT", help="a post, headline or sentence")
+    q.add_argument("--limit", type=int, default=5, help="claims shown (default 5)")
+    q.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    claims.add_parser("embed", help="compute the missing claim vectors (progress on a terminal)")
+    q = claims.add_parser("evaluate", help="MAP@1/3/5, P@1, MRR of matching on a collection (CheckThat! formats)")
+    q.add_argument("--collection", required=True, metavar="FILE", help="claims, JSON lines (vclaim_id, vclaim, ...)")
+    q.add_argument("--queries", required=True, metavar="FILE", help="queries, id<TAB>text")
+    q.add_argument("--qrels", required=True, metavar="FILE", help="judgements, query_id<TAB>0<TAB>claim_id<TAB>1")
+    q.add_argument("--method", choices=("lexical", "embedding", "fused"), default="fused", help="(default fused)")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
