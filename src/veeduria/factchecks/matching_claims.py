@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from veeduria.evidence.models import Status
 from veeduria.factchecks.embedding import Embedder, from_bytes, get_embedder, to_bytes
@@ -34,13 +34,11 @@ def claim_passage(claim: Claim) -> str:
     return passage_text(claim.text)
 
 
-def _published() -> object:
-    return Claim.objects.filter(status=Status.PUBLISHED)
-
-
 def _fingerprint() -> object:
-    summary = Claim.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
-    return (summary["count"], summary["latest"])
+    summary = Claim.objects.aggregate(
+        count=Count("id"), latest=Max("updated_at"), without=Count("id", filter=Q(vector__isnull=True))
+    )
+    return (summary["count"], summary["latest"], summary["without"])
 
 
 def _build() -> ClaimIndex:
@@ -60,7 +58,8 @@ def _build() -> ClaimIndex:
 
 
 def claim_index() -> ClaimIndex:
-    """The index of the published claims, rebuilt when a claim was added, changed or deleted since."""
+    """The index of the published claims, rebuilt when a claim was added, changed, deleted or given its vector
+    since (one aggregate query tells)."""
     global _cached
     fingerprint = _fingerprint()
     with _lock:
