@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 from veeduria.documents import views as document_views
+from veeduria.factchecks.matching_views import check_rumour
 from veeduria.portal import answer_views, findings, method, method_bases, views
 from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
@@ -52,6 +53,7 @@ urlpatterns: list[URLPattern] = [
     path(_route("documentos", "documents", "<int:pk>/"), document_views.document_detail, name="document"),
     path(_route("documentos", "documents", "<int:pk>/original/"), document_views.document_file, name="document-file"),
     path(_route("buscar", "search", ""), search_views.search_page, name="search"),
+    path(_route("verificaciones/comprobar", "fact-checks/check", ""), check_rumour, name="check-rumour"),
     path(file_route("csv"), findings_export, {"fmt": "csv"}, name="findings-export"),
     path(file_route("json"), findings_export, {"fmt": "json"}, name="findings-export"),
 ]
