@@ -15,6 +15,7 @@ from pydantic import Field
 from veeduria.api.errors import ApiError, ErrorOut, install
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.evidence.revisions import snapshot
+from veeduria.factchecks.matching_api import router as claims_router
 from veeduria.records import queries
 from veeduria.records.export import export_queryset, public, record_dict
 from veeduria.records.merge import redirect_target
@@ -204,3 +205,6 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any
         "results": results,
         "facets": facets,
     }
+
+
+api.add_router("/claims", claims_router)
