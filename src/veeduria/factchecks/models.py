@@ -6,6 +6,8 @@ its date. The current review of a claim is its latest by ``reviewed_on``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from veeduria.evidence.models import Precision, Record
 
 
-def _precision(label: str) -> models.CharField:
+def _precision(label: Any) -> models.CharField:
     return models.CharField(label, max_length=10, choices=Precision.choices, default=Precision.DAY)
 
 
