@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 from veeduria.documents import views as document_views
+from veeduria.factchecks import pages as factcheck_pages
 from veeduria.factchecks.matching_views import check_rumour
 from veeduria.portal import answer_views, findings, method, method_bases, views
 from veeduria.portal.findings_export import export as findings_export
@@ -49,6 +50,8 @@ urlpatterns: list[URLPattern] = [
         name="answer-bases",
     ),
     path(_route("hallazgos", "findings", ""), findings.findings_page, name="findings"),
+    #: the claims list leads with the ratings (before the generic list of the same address)
+    path(_route("verificaciones", "fact-checks", ""), factcheck_pages.claim_list, name="factchecks"),
     path(_route("documentos", "documents", ""), document_views.document_list, name="document-list"),
     path(_route("documentos", "documents", "<int:pk>/"), document_views.document_detail, name="document"),
     path(_route("documentos", "documents", "<int:pk>/original/"), document_views.document_file, name="document-file"),

@@ -177,6 +177,10 @@ def record_detail(request: HttpRequest, key: str, pk: str) -> HttpResponse:
     }
     if rt.key == "facilities":  # "is it a foreign base?" (veeduria.oversight.bases)
         context["base_section"] = method_bases.facility_section(obj)
+    if rt.key == "claims":  # its rating, verdict, history and ClaimReview (veeduria.factchecks)
+        from veeduria.factchecks.pages import claim_section
+
+        context["factcheck"] = claim_section(request, obj)  # type: ignore[arg-type]
     return render(request, "portal/record_detail.html", context)
 
 
