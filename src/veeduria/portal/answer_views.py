@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import localized
+from veeduria.factchecks.pages import related_checks
 from veeduria.oversight.models import Severity
 from veeduria.oversight.queries import SEVERITIES, counts, list_findings
 from veeduria.portal import answers, display, findings
@@ -106,6 +107,7 @@ def bases_answer(request: HttpRequest, host: str, foreign: str) -> HttpResponse:
     if h is None or f is None or h.pk == f.pk:
         raise Http404(_("No existe esa pareja de países."))
     head = summary(h, f)
+    statements = answers.statements(h, f)
     personnel_rows, personnel_sources = answers.personnel(h, f)
     auths, auth_total = _authorization_rows(h, f)
     pair_findings = list_findings(country=f.iso3).filter(activity__host_country=h)
@@ -134,7 +136,8 @@ def bases_answer(request: HttpRequest, host: str, foreign: str) -> HttpResponse:
         "finding_total": by_severity["total"],
         "finding_rows": findings.rows(latest),
         "findings_href": findings_href,
-        "statements": [_statement(s) for s in answers.statements(h, f)],
+        "statements": [_statement(s) for s in statements],
+        "checks": related_checks(h, f, [s.pk for s in statements]),
         "pairs": _pairs(),
         "methodology_href": reverse("portal:method-bases"),
     }
