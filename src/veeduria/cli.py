@@ -360,7 +360,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
             return matching_cli.match(" ".join(args.text), args.limit, args.format)
         if args.action == "embed":
             return matching_cli.embed()
-        return matching_cli.evaluate_files(Path(args.collection), Path(args.queries), Path(args.qrels), args.method)
+        cache = Path(args.vector_cache) if args.vector_cache else None
+        return matching_cli.evaluate_files(
+            Path(args.collection), Path(args.queries), Path(args.qrels), args.method, cache
+        )
     except matching_cli.ClaimsCommandError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -504,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--queries", required=True, metavar="FILE", help="queries, id<TAB>text")
     q.add_argument("--qrels", required=True, metavar="FILE", help="judgements, query_id<TAB>0<TAB>claim_id<TAB>1")
     q.add_argument("--method", choices=("lexical", "embedding", "fused"), default="fused", help="(default fused)")
+    q.add_argument("--vector-cache", metavar="DIR", help="reuse/save the vectors there (outside the repository)")
 
     p = add("serve", cmd_serve, "serve the portal (gunicorn)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
