@@ -125,6 +125,8 @@ CLAIM_EMBEDDER_THREADS = int(os.environ.get("VEEDURIA_CLAIM_EMBEDDER_THREADS", "
 
 #: Records per list page in the portal.
 PAGE_SIZE = int(os.environ.get("VEEDURIA_PAGE_SIZE", "50"))
+#: the portal's public address, for absolute links written outside a request (``VEEDURIA_SITE_URL``)
+SITE_URL = os.environ.get("VEEDURIA_SITE_URL", "http://localhost:8000").strip().rstrip("/")
 #: The host country of the portal (ISO 3166-1 alpha-3): its home page and lists tell foreign presence in it
 #: from its personnel's activities abroad (``VEEDURIA_HOST_COUNTRY``).
 HOST_COUNTRY = os.environ.get("VEEDURIA_HOST_COUNTRY", "PER").strip().upper()
