@@ -167,6 +167,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from veeduria.records.export import write_jsonl
     from veeduria.records.registry import BY_KEY
 
+    if args.format == "claimreview":
+        return _export_claim_reviews(args)
     types = args.type or None
     for t in types or []:
         if t not in BY_KEY:
@@ -182,6 +184,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_jsonl(
             sys.stdout, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
         )
+    return 0
+
+
+def _export_claim_reviews(args: argparse.Namespace) -> int:
+    """Every claim's current review as a JSON array of schema.org ClaimReview objects."""
+    import json
+
+    from django.conf import settings
+
+    from veeduria.factchecks.claimreview import export_claim_reviews
+
+    if args.type or args.include_withdrawn or args.include_sources:
+        raise CommandError(_("--format claimreview no admite --type, --include-withdrawn ni --include-sources"))
+    reviews = export_claim_reviews(args.base_url or settings.SITE_URL, args.language)
+    text = json.dumps(reviews, ensure_ascii=False, indent=2) + "\n"
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(
+            _("%(n)d verificaciones escritas en %(file)s") % {"n": len(reviews), "file": args.output}, file=sys.stderr
+        )
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -446,6 +471,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", action="append", help="only this record type (repeatable)")
     p.add_argument("--include-withdrawn", action="store_true", help="also withdrawn records")
     p.add_argument("--include-sources", action="store_true", help="also the sources, after the records")
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "claimreview"],
+        default="jsonl",
+        help="jsonl: every record (default); claimreview: the fact-checks as a JSON array of schema.org ClaimReview",
+    )
+    p.add_argument("--language", choices=["es", "en"], default="es", help="claimreview: language of texts and URLs")
+    p.add_argument("--base-url", help="claimreview: the portal's address (default: VEEDURIA_SITE_URL)")
 
     p = add("withdraw", cmd_withdraw, "withdraw a record from publication, with a reason (nothing is deleted)")
     p.add_argument("type", help="record type, e.g. authorizations")
