@@ -7,6 +7,7 @@ import bisect
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -371,18 +372,46 @@ def recompute_all() -> int:
     try:
         with transaction.atomic():
             Finding.objects.all().delete()
-            if worker is None:
-                n = _store(run(measured(iter_activities(Activity.objects.all()), spans), auths))
-            else:
-                n = _store(run(measured(iter_activities(Activity.objects.all(), (None, worker.split)), spans), auths))
-                n += worker.store()
-                for host, days in worker.spans().items():
-                    spans[host] = max(spans.get(host, 0), days)
+            with _indexes_rebuilt_after():
+                n = _check_all(worker, auths, spans)
             _set_bounds(spans, replace=True)
             return n
     finally:
         if worker is not None:
             worker.stop()
+
+
+def _check_all(worker: parallel.Worker | None, auths: dict[str, AuthorizationFacts], spans: dict[str, int]) -> int:
+    """Check every activity and store the findings (in two processes when there is a worker)."""
+    if worker is None:
+        return _store(run(measured(iter_activities(Activity.objects.all()), spans), auths))
+    n = _store(run(measured(iter_activities(Activity.objects.all(), (None, worker.split)), spans), auths))
+    n += worker.store()
+    for host, days in worker.spans().items():
+        spans[host] = max(spans.get(host, 0), days)
+    return n
+
+
+@contextmanager
+def _indexes_rebuilt_after() -> Iterator[None]:
+    """On SQLite, the findings table's secondary indexes dropped while every finding is inserted and built again
+    after (sorting once costs half of keeping them up to date row by row); inside the transaction, so a failure
+    restores them. PostgreSQL keeps them: dropping one would lock the table against readers until the commit."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    table = Finding._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL", [table]
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
 
 
 def measured(acts: Iterable[ActivityFacts], spans: dict[str, int]) -> Iterator[ActivityFacts]:

@@ -45,7 +45,8 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["severity", "rule", "activity_id", "pk"]
-        indexes = [models.Index(fields=["severity", "rule"]), models.Index(fields=["authorization"])]
+        # (the activity and the authorization are indexed as foreign keys)
+        indexes = [models.Index(fields=["severity", "rule"])]
         verbose_name = _("hallazgo")
         verbose_name_plural = _("hallazgos")
 
