@@ -107,7 +107,8 @@ def _rows(obj: Any, lang: str) -> list[Row]:
     concrete = list(model._meta.concrete_fields)
     names = {f.name for f in concrete}
     precision_fields = {display.precision_field(model, f.name) for f in concrete if _is_date(f)}
-    skip = _HIDDEN | {p for p in precision_fields if p}
+    derived = {f.name for f in concrete if isinstance(f, models.BinaryField)}  # e.g. a claim's embedding
+    skip = _HIDDEN | {p for p in precision_fields if p} | derived
     if display.is_record_status(model):
         skip.add("status")
     rows: list[Row] = []
