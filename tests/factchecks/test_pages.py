@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from veeduria.factchecks.models import Review
+from veeduria.factchecks.models import Claim, Review
 from veeduria.ingest.dataset import load_folder
 
 from ..conftest import BUNDLED
@@ -80,3 +80,22 @@ def test_answer_page_shows_the_related_checks(db: Any) -> None:
     assert "/es/verificaciones/us-bought-callao-naval-base/" in checks
     page = Client().get("/en/fact-checks/us-military-bases-in-peru/").content.decode()
     assert "NAMRU SOUTH" in page and "standing foreign military presence without" in page
+
+
+def test_vector_is_derived_data_never_shown_versioned_or_exported(checks: dict[str, Any]) -> None:
+    import io
+    import json
+
+    from veeduria.evidence.revisions import snapshot
+    from veeduria.records.export import write_jsonl
+
+    Claim.objects.filter(pk="callao-bought").update(vector=b"\x00\x01" * 8)
+    claim = Claim.objects.get(pk="callao-bought")
+    assert bytes(claim.vector) == b"\x00\x01" * 8
+    assert "vector" not in snapshot(claim)
+    out = io.StringIO()
+    write_jsonl(out, types=["claims"])
+    (row,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert row["id"] == "callao-bought" and "vector" not in row
+    html = Client().get("/es/verificaciones/callao-bought/").content.decode()
+    assert 'id="f-vector"' not in html and 'id="f-said_by"' in html
