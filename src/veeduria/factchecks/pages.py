@@ -120,7 +120,7 @@ def claim_rows(claims: list[Claim]) -> list[ClaimRow]:
     return rows
 
 
-def claim_list(request: HttpRequest, key: str = "claims") -> HttpResponse:
+def claim_list(request: HttpRequest) -> HttpResponse:
     """``/es/verificaciones/``: every published claim led by its current rating, filterable by rating."""
     claims = list(Claim.objects.filter(status=Status.PUBLISHED))
     rows = claim_rows(claims)
