@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from veeduria.evidence.models import AlternativeValue, Citation, Source
 from veeduria.evidence.revisions import record_change, withdraw
+from veeduria.factchecks.models import Claim, Review
 from veeduria.oversight.models import ActivityEquipment, FacilityObservation
 from veeduria.records import models as m
 
@@ -176,6 +177,27 @@ def dataset(db: Any) -> dict[str, Any]:
     equipment = ActivityEquipment.objects.create(
         id="resolute-sentinel-2023-c130", activity=activity, category="aircraft", name="C-130", quantity=1
     )
+    claim = Claim.objects.create(
+        id="us-bases-in-peru",
+        text="Estados Unidos tiene bases militares en el Perú",
+        language="es",
+        seen_at="Redes sociales",
+        seen_on=dt.date(2023, 5, 1),
+        seen_precision="month",
+    )
+    review = Review.objects.create(
+        id="us-bases-in-peru-check",
+        claim=claim,
+        rating="mostly_false",
+        verdict_es="Mayormente falso: no hay una base, sí una presencia",
+        verdict_en="Mostly false: no base, but a presence",
+        explanation_es="El Ministerio de Defensa lo niega.",
+        explanation_en="The Ministry of Defence denies it.",
+        reviewed_on=dt.date(2023, 6, 1),
+        author="Veeduría",
+    )
+    review.statements.add(statement)
+    review.facilities.add(facility)
     records = [
         peru,
         usa,
@@ -193,6 +215,8 @@ def dataset(db: Any) -> dict[str, Any]:
         statement,
         observation,
         equipment,
+        claim,
+        review,
     ]
     for obj in records:
         cite(obj, official, locator="p. 3", quote="Autorízase el ingreso")
