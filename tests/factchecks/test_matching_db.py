@@ -130,6 +130,8 @@ def test_the_check_form_by_get_and_post(claims: list[Claim], path: str, query: s
     answer = client.get(path, {"text": query})
     assert answer.status_code == 200
     assert answer.context["results"][0]["claim"].id == "callao-base"
+    assert answer.context["results"][0]["similarity"] > answer.context["results"][1]["similarity"]
+    assert b'class="score"' in answer.content
     posted = client.post(path, {"text": query})
     assert posted.context["results"][0]["claim"].id == "callao-base"
     assert client.post(path, {"text": ""}).status_code == 400

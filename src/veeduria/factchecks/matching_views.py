@@ -23,7 +23,9 @@ def check_rumour(request: HttpRequest) -> HttpResponse:
         error = _("El texto tiene %(n)d caracteres; el máximo es %(max)d.") % {"n": len(text), "max": MAX_LENGTH}
     elif text:
         for item in match_claims(text, limit=RESULTS):
-            results.append({"claim": item.claim, "review": item.claim.current_review(), "score": item.match.score})
+            review = item.claim.current_review()
+            # the cosine is comparable across texts; the fused score is relative to the best candidate
+            results.append({"claim": item.claim, "review": review, "similarity": item.match.semantic})
     elif "text" in data:
         error = _("Escriba o pegue el texto que quiere comprobar.")
     context = {
