@@ -88,3 +88,25 @@ def test_bundled_reviews_cite_sources_and_say_the_nuance(db: Any) -> None:
     assert Review.objects.get(claim_id="us-bought-callao-naval-base").rating == "false"
     press = {c.source.kind for c in Review.objects.get(claim_id="us-bought-callao-naval-base").citations.all()}
     assert press == {"press", "official"}
+
+
+def test_a_published_rating_is_not_edited_in_place(db: Any, mini_dataset: Path) -> None:
+    from django.core.exceptions import ValidationError
+
+    _write(mini_dataset)
+    load_folder(mini_dataset)
+    _write(mini_dataset, rating="mostly_false")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_folder(mini_dataset)
+    (error,) = exc.value.errors
+    assert error.startswith("reviews.yaml:1: record 'rumour-check': field 'rating':")
+    assert "'false'" in error and "add a new review" in error
+    assert Review.objects.get(pk="rumour-check").rating == "false"
+    review = Review.objects.get(pk="rumour-check")
+    review.rating = "true"
+    with pytest.raises(ValidationError) as invalid:
+        review.full_clean()
+    assert set(invalid.value.message_dict) == {"rating"}
+    review.rating = "false"
+    review.verdict_en = "False"  # the texts may be corrected
+    review.full_clean()

@@ -113,6 +113,20 @@ class Review(Record):
 
     title_field = "verdict"
 
+    def clean(self) -> None:
+        """The record's rules, and a saved review's claim, rating and date are never edited (the editor adds a
+        new review instead, so the old rating stays in the claim's history)."""
+        from django.core.exceptions import ValidationError
+
+        from veeduria.factchecks.history import frozen_changes
+
+        super().clean()
+        values = {name: getattr(self, name) for name in ("claim_id", "rating", "reviewed_on")}
+        changes = frozen_changes(str(self.pk), values) if self.pk else []
+        if changes:
+            message = _("Una calificación publicada no se edita: añada una nueva calificación de la afirmación.")
+            raise ValidationError({attname.removesuffix("_id"): message for attname, _old in changes})
+
     class Meta:
         ordering = ["claim", "-reviewed_on", "id"]
         verbose_name = _("calificación de una afirmación")

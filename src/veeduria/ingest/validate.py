@@ -177,6 +177,13 @@ def _unknown(key: str, allowed: list[str], *, what: str = "field") -> str:
     return text % {"key": repr(key)} + hint
 
 
+def _frozen_message(old: Any) -> str:
+    return _(
+        "una calificación publicada no se edita (su valor es %(old)s): añada una nueva calificación de la "
+        "afirmación, con su fecha; la anterior queda en el historial"
+    ) % {"old": repr(plain(old))}
+
+
 def _in_field(name: str, message: str) -> str:
     return _("campo %(field)s: %(message)s") % {"field": repr(name), "message": message}
 
@@ -205,6 +212,7 @@ class _Validator:
             if path.exists():
                 self.read_file(path, spec)
         self.check_references()
+        self.check_frozen_reviews()
         if self.errors:
             raise DatasetInvalid(self.errors)
         return Dataset(self.folder, {k: v for k, v in self.items.items() if v})
@@ -445,6 +453,17 @@ class _Validator:
                 )
                 ok = False
         return ok
+
+    def check_frozen_reviews(self) -> None:
+        """A saved review's claim, rating and date are not edited: a new assessment is a new review."""
+        from veeduria.factchecks.history import changed_reviews
+
+        items = {i.id: i for i in self.items.get("reviews", [])}
+        for review_id, changes in changed_reviews((i.id, i.values) for i in items.values()).items():
+            where = _record_at(f"reviews.yaml:{items[review_id].line}", review_id)
+            for attname, old in changes:
+                name = attname.removesuffix("_id")
+                self.error(where, _in_field(name, _frozen_message(old)))
 
     def check_references(self) -> None:
         from django.db.utils import DatabaseError
