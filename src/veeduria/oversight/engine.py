@@ -147,36 +147,40 @@ class AuthorizationIndex:
             lo, hi = window
             for country in auth.foreign or {"*"}:
                 groups[(auth.host, country)].append((lo, hi, auth))
-        # per group: the starts, the items, and the latest end among each item and those before it (scanning
-        # back from the last start before an activity's end stops where no earlier window reaches its start)
-        self.groups: dict[tuple[str, str], tuple[list[date], list[tuple[date, date, AuthorizationFacts]], list[date]]]
-        self.groups = {}
+        # per group, in parallel lists: the starts, the ends, the authorizations, and the latest end among each
+        # item and those before it (scanning back from the last start before an activity's end stops where no
+        # earlier window reaches its start)
+        self.groups: dict[tuple[str, str], tuple[list[date], list[date], list[AuthorizationFacts], list[date]]] = {}
         for key, items in groups.items():
             items.sort(key=lambda t: (t[0], t[2].id))
             reach: list[date] = []
             for t in items:
                 reach.append(max(reach[-1], t[1]) if reach else t[1])
-            self.groups[key] = ([t[0] for t in items], items, reach)
+            self.groups[key] = ([t[0] for t in items], [t[1] for t in items], [t[2] for t in items], reach)
+        #: hosts with authorizations naming no foreign country
+        self.any_country = {host for host, country in self.groups if country == "*"}
 
     def candidates(self, a: ActivityFacts) -> list[AuthorizationFacts]:
         span = activity_span(a)
-        if span is None or a.host is None:
+        host = a.host
+        if span is None or host is None:
             return []
         found: dict[str, AuthorizationFacts] = {}
-        for country in (*a.foreign(), "*"):
-            group = self.groups.get((a.host, country))
+        first, last = span.start_lo, span.end_hi
+        countries = (*a.foreign(), "*") if host in self.any_country else a.foreign()
+        for country in countries:
+            group = self.groups.get((host, country))
             if group is None:
                 continue
-            starts, items, reach = group
-            i = bisect.bisect_right(starts, span.end_hi)
-            first = span.start_lo
-            while i > 0:
+            starts, ends, auths, reach = group
+            i = bisect.bisect_right(starts, last)
+            while i:
                 i -= 1
                 if reach[i] < first:
                     break
-                item = items[i]
-                if item[1] >= first:
-                    found[item[2].id] = item[2]
+                if ends[i] >= first:
+                    auth = auths[i]
+                    found[auth.id] = auth
         if len(found) < 2:
             return list(found.values())
         return [found[k] for k in sorted(found)]
