@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from veeduria.evidence.models import Status, localized
+from veeduria.evidence.models import Citation, Status, localized
 from veeduria.factchecks.claimreview import claim_review, script_json
 from veeduria.factchecks.models import Claim, Rating, Review
 from veeduria.portal import display
@@ -61,13 +61,18 @@ def review_view(review: Review, *, details: bool = True) -> ReviewView:
             if links:
                 label = str(Review._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
                 out.support.append((label, links))
-        out.citations = list(review.citations.select_related("source", "document").order_by("pk"))
+        out.citations = list(review.citations.all())  # prefetched with their sources by published_reviews
     return out
 
 
 def published_reviews(claim: Claim) -> list[Review]:
-    """The claim's published reviews, the current (latest) first."""
-    return list(claim.reviews.filter(status=Status.PUBLISHED).order_by("-reviewed_on", "-created_at", "-id"))
+    """The claim's published reviews, the current (latest) first, with their citations and sources."""
+    citations = Prefetch("citations", queryset=Citation.objects.select_related("source", "document").order_by("pk"))
+    reviews = claim.reviews.filter(status=Status.PUBLISHED).prefetch_related(citations)
+    out = list(reviews.order_by("-reviewed_on", "-created_at", "-id"))
+    for review in out:
+        review.claim = claim  # known: no query per review
+    return out
 
 
 def claim_section(request: HttpRequest, claim: Claim) -> dict[str, Any]:
