@@ -409,7 +409,9 @@ class Activity(Record):
             models.Index(fields=["fiscal_year", "program"]),
             # the activities an authorization may cover: a range of start dates per host and precision, the end
             # date read from the index (oversight.engine.activities_near)
-            models.Index(fields=["host_country", "start_precision", "start_date", "end_date"], name="activity_host_start"),
+            models.Index(
+                fields=["host_country", "start_precision", "start_date", "end_date"], name="activity_host_start"
+            ),
         ]
 
 
