@@ -42,9 +42,7 @@ def _fingerprint() -> object:
 
 
 def _build() -> ClaimIndex:
-    claims = list(
-        Claim.objects.filter(status=Status.PUBLISHED).order_by("id").only("id", "text", "language", "vector")
-    )
+    claims = list(Claim.objects.filter(status=Status.PUBLISHED).order_by("id").only("id", "text", "language", "vector"))
     vectors: np.ndarray | None = None
     stored = [claim.vector for claim in claims]
     if claims and all(vector is not None for vector in stored):
