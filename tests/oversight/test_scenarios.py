@@ -19,6 +19,7 @@ from tests.conftest import BUNDLED
 from veeduria.ingest.dataset import load_folder
 from veeduria.oversight import engine
 from veeduria.oversight.models import Finding, SpanBound
+from veeduria.oversight.queries import country_names
 from veeduria.records.models import Activity, Authorization, Country
 
 SOURCE = [{"id": "scn-fuente", "title": "Escenario de prueba (ficticio)", "kind": "official"}]
@@ -215,7 +216,7 @@ def test_another_host_without_framework_is_undetermined(loaded: Path) -> None:
         found = Finding.objects.get(activity_id="scn-other-host")
     assert (found.rule, found.severity) == ("no_authorization", "undetermined")
     assert found.reason == "no_framework"
-    es, en = found.explanations()
+    es, en = found.explanations(country_names())
     assert "Hostland" in en and "Anfitriona" in es
     # Peru's activities are still judged by Peru's framework
     assert findings_of("scn-outside") == {("outside_window", "violation")}

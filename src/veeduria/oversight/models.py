@@ -53,20 +53,16 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.rule} {self.activity_id}"
 
-    def explanations(self, names: texts.Names | None = None) -> tuple[str, str]:
-        """The Spanish and English explanation (``names``: country names by id, see ``queries.country_names``;
-        without them they are read here). Reads the authorization's title: select it with the finding."""
+    def explanations(self, names: texts.Names) -> tuple[str, str]:
+        """The Spanish and English explanation (``names``: country names by id, ``queries.country_names()``, read
+        once for all the findings shown). Reads the authorization's title: select it with the finding."""
         label = ""
         if self.authorization_id:
             auth = self.authorization
             label = (auth.title_es or str(auth.pk)) if auth is not None else str(self.authorization_id)
-        if names is None:
-            from veeduria.oversight.queries import country_names
-
-            names = country_names()
         return texts.explain(self.reason, label, self.values if isinstance(self.values, dict) else {}, names)
 
-    def explanation(self, lang: str, names: texts.Names | None = None) -> str:
+    def explanation(self, lang: str, names: texts.Names) -> str:
         """The explanation in ``lang`` ("en…": English; else Spanish)."""
         es, en = self.explanations(names)
         return en if lang[:2] == "en" else es

@@ -4,6 +4,7 @@ table stays empty: the embedded engine keeps its own index (see ``tantivy_engine
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IndexedPassage(models.Model):
@@ -25,3 +26,5 @@ class IndexedPassage(models.Model):
 
     class Meta:
         ordering = ["type", "record_id", "page"]
+        verbose_name = _("pasaje indexado")
+        verbose_name_plural = _("pasajes indexados")
