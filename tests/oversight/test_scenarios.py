@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.db import transaction
 from django.test import override_settings
 
 from tests.conftest import BUNDLED
@@ -268,3 +269,19 @@ def test_recomputing_each_activity_alone_gives_the_full_recomputation(loaded: Pa
     for pk in Activity.objects.values_list("pk", flat=True):
         engine.recompute_activities([pk])
     assert _all_findings() == whole
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_does_not_stop_later_recomputation(loaded: Path) -> None:
+    """Changes noted in a transaction that rolls back are forgotten with it; the next transaction's changes are
+    recomputed at its commit."""
+    act = Activity.objects.get(pk="scn-compliant-linked")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        act.personnel_low = act.personnel_best = act.personnel_high = 900
+        act.save()
+        raise RuntimeError("rolled back")
+    assert findings_of("scn-compliant-linked") == set()
+    with transaction.atomic():
+        act.personnel_low, act.personnel_best, act.personnel_high = 200, 210, 220
+        act.save()
+    assert findings_of("scn-compliant-linked") == {("personnel_over_limit", "violation")}

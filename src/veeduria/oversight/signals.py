@@ -36,9 +36,14 @@ def suspended() -> Iterator[None]:
 
 
 def _pending() -> dict[str, set[str]]:
-    if getattr(_state, "pending", None) is None:
+    """The changes noted in this thread's transaction, flushed when it commits. Noted changes whose flush is no
+    longer registered (their transaction rolled back: Django drops its on-commit callbacks) are forgotten, so that
+    a rolled-back transaction does not stop later changes from being recomputed."""
+    connection = transaction.get_connection()
+    stale = connection.in_atomic_block and not any(entry[1] is _flush for entry in connection.run_on_commit)
+    if getattr(_state, "pending", None) is None or stale:
         _state.pending = {"activities": set(), "authorizations": set()}
-        if transaction.get_connection().in_atomic_block:
+        if connection.in_atomic_block:
             transaction.on_commit(_flush)
     return _state.pending  # type: ignore[no-any-return]
 
