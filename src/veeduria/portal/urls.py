@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from veeduria.documents import views as document_views
 from veeduria.factchecks import pages as factcheck_pages
 from veeduria.factchecks.matching_views import check_rumour
-from veeduria.portal import answer_views, findings, method, method_bases, views
+from veeduria.portal import answer_views, findings, map_views, method, method_bases, pages, timeline, views
 from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
 from veeduria.records.registry import RECORD_TYPES, RecordType
@@ -41,6 +41,12 @@ urlpatterns: list[URLPattern] = [
     path(_route("cifras", "figures", ""), views.figures, name="figures"),
     path(_route("metodo/fiabilidad", "method/reliability", ""), method.reliability, name="reliability"),
     path(_route("metodo/bases", "method/bases", ""), method_bases.method, name="method-bases"),
+    path(_route("metodo", "method", ""), pages.methodology, name="methodology"),
+    path(_route("glosario", "glossary", ""), pages.glossary, name="glossary"),
+    path(_route("acerca", "about", ""), pages.about, name="about"),
+    path(_route("mapa", "map", ""), map_views.map_page, name="map"),
+    path(_route("mapa", "map", "<str:department>/"), map_views.department_page, name="map-department"),
+    path(_route("cronologia", "timeline", ""), timeline.timeline_page, name="timeline"),
     path(_route("fuentes", "sources", ""), views.source_list, name="source-list"),
     path(_route("fuentes", "sources", "<slug:pk>/"), views.source_detail, name="source-detail"),
     path(_route("respuestas/bases", "answers/bases", ""), answer_views.bases_default, name="answer-bases-default"),

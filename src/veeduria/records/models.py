@@ -407,10 +407,20 @@ class Activity(Record):
         indexes = [
             models.Index(fields=["kind", "start_date"]),
             models.Index(fields=["fiscal_year", "program"]),
-            # the activities an authorization may cover: a range of start dates per host and precision, the end
-            # date read from the index (oversight.engine.activities_near)
+            # the activities an authorization may cover: a range of start dates per host and precision, with
+            # everything else the search reads in the index, so that no row of the table is visited
+            # (oversight.engine.activities_near)
             models.Index(
-                fields=["host_country", "start_precision", "start_date", "end_date"], name="activity_host_start"
+                fields=[
+                    "host_country",
+                    "start_precision",
+                    "start_date",
+                    "end_date",
+                    "end_precision",
+                    "provider_country",
+                    "id",
+                ],
+                name="activity_host_span",
             ),
         ]
 
