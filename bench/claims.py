@@ -23,6 +23,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veeduria.settings")
 
 import numpy as np
+from django.conf import settings
 
 from veeduria.factchecks.embedding import Embedder
 from veeduria.factchecks.matching import CANDIDATES, LEXICAL_WEIGHT, METHODS, ClaimIndex, Match, Method
@@ -43,7 +44,7 @@ def _progress(done: int, total: int) -> None:
 def cached_vectors(embedder: Embedder | None, texts: Sequence[str], *, query: bool) -> np.ndarray:
     """The vectors of ``texts``, cached under ``CACHE`` (computed with progress the first time)."""
     if embedder is None and not cache_path(CACHE, texts, query=query).exists():
-        embedder = Embedder(threads=1)
+        embedder = Embedder(threads=settings.CLAIM_EMBEDDER_THREADS)
     return embed_texts(embedder, texts, query=query, folder=CACHE, progress=_progress)  # type: ignore[arg-type]
 
 
@@ -127,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cached_vectors(None, [passage_text(c.text, c.title) for c in collection], query=False),
     )
     print(f"collection: {len(index):,} claims, lexical index built in {time.monotonic() - started:.1f} s")
-    embedder = Embedder(threads=1)
+    embedder = Embedder(threads=settings.CLAIM_EMBEDDER_THREADS)
 
     def split(name: str) -> tuple[dict[str, str], dict[str, set[str]], np.ndarray]:
         queries = load_queries(args.data / f"queries-{name}.tsv")
@@ -175,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             timings.sort()
             p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
             print(
-                f"latency, {label} ({len(timings)} queries, load {os.getloadavg()[0]:.1f}):"
+                f"latency, {label} ({len(timings)} queries, {settings.CLAIM_EMBEDDER_THREADS} embedder threads,"
+                f" load {os.getloadavg()[0]:.1f}):"
                 f" median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
             )
     return 0

