@@ -12,7 +12,9 @@ from django.utils.translation import override
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
 
+from veeduria.api.docs import VendoredSwagger
 from veeduria.api.errors import ApiError, ErrorOut, install
+from veeduria.api.index import endpoint_index
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.evidence.revisions import snapshot
 from veeduria.factchecks.matching_api import router as claims_router
@@ -24,7 +26,7 @@ from veeduria.search import params as search_params
 from veeduria.search.service import search as run_search
 from veeduria.search.views import hit_url
 
-api = NinjaAPI(title="Veeduría API", version="1", urls_namespace="api", docs_url="/docs")
+api = NinjaAPI(title="Veeduría API", version="1", urls_namespace="api", docs_url="/docs", docs=VendoredSwagger())
 install(api)
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_PAGE_SIZE = 200
@@ -66,6 +68,12 @@ def _check_kind(rt: RecordType, kind: str | None) -> None:
 
 def _page(total: int, page: int, page_size: int) -> dict[str, int]:
     return {"count": total, "page": page, "page_size": page_size, "pages": max(1, math.ceil(total / page_size))}
+
+
+@api.get("/", summary="Index of the endpoints", include_in_schema=False)
+def index(request: HttpRequest) -> dict[str, Any]:
+    """The API's name and version, where its OpenAPI document and documentation are, and every endpoint."""
+    return endpoint_index(api)
 
 
 @api.get("/types", summary="Record types with their published counts")
