@@ -167,23 +167,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     from veeduria.records.export import write_jsonl
     from veeduria.records.registry import BY_KEY
 
+    if args.all:
+        return _export_all(args)
     if args.format == "claimreview":
+        if args.as_of:
+            raise CommandError(_("--format claimreview no admite --as-of"))
         return _export_claim_reviews(args)
     types = args.type or None
     for t in types or []:
         if t not in BY_KEY:
             raise CommandError(_unknown_type(t))
+    if args.as_of:
+        from functools import partial
+
+        from veeduria.publicdata.command import write_jsonl_as_of
+
+        write = partial(write_jsonl_as_of, day=args.as_of)
+    else:
+        write = write_jsonl  # type: ignore[assignment]
     out: TextIO
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as out:
-            count = write_jsonl(
+            count = write(
                 out, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
             )
         print(_("%(n)d registros escritos en %(file)s") % {"n": count, "file": args.output}, file=sys.stderr)
     else:
-        write_jsonl(
-            sys.stdout, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources
-        )
+        write(sys.stdout, types=types, include_withdrawn=args.include_withdrawn, include_sources=args.include_sources)
+    return 0
+
+
+def _iso_date(text: str) -> Any:
+    """A ``YYYY-MM-DD`` day for ``--as-of`` (anything else is a usage error)."""
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def _export_all(args: argparse.Namespace) -> int:
+    """The whole export set (CSV, JSON Lines, GeoJSON, ClaimReview, SQLite, manifest.json) into a folder."""
+    from veeduria.publicdata.command import write_all
+    from veeduria.publicdata.streams import Selection
+
+    if args.output or args.type or args.include_sources or args.format != "jsonl":
+        raise CommandError(_("--all escribe todos los archivos: no admite -o, --type, --include-sources ni --format"))
+    selection = Selection(as_of=args.as_of, include_withdrawn=args.include_withdrawn)
+    data = write_all(Path(args.all), selection, args.language, args.base_url)
+    print(_("%(n)d archivos escritos en %(folder)s") % {"n": len(data["files"]), "folder": args.all}, file=sys.stderr)
     return 0
 
 
@@ -477,7 +507,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="jsonl",
         help="jsonl: every record (default); claimreview: the fact-checks as a JSON array of schema.org ClaimReview",
     )
-    p.add_argument("--language", choices=["es", "en"], default="es", help="claimreview: language of texts and URLs")
+    p.add_argument(
+        "--language",
+        choices=["es", "en"],
+        default="es",
+        help="claimreview and --all: language of texts, URLs and CSV headers",
+    )
+    p.add_argument(
+        "--all", metavar="DIR", help="write every file (CSV, JSON Lines, GeoJSON, SQLite, manifest) into DIR"
+    )
+    p.add_argument(
+        "--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="the public data as it stood at the end of that day"
+    )
     p.add_argument("--base-url", help="claimreview: the portal's address (default: VEEDURIA_SITE_URL)")
 
     p = add("withdraw", cmd_withdraw, "withdraw a record from publication, with a reason (nothing is deleted)")
