@@ -5,6 +5,7 @@ the machine."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -95,3 +96,24 @@ def test_the_department_list_works_without_javascript(live_server: Any, placed: 
         finally:
             browser.close()
     _wait_for_request_threads()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_RUN = "() => axe.run({include: [['main']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+
+
+def test_map_and_department_page_are_accessible_and_fit_a_phone(live_server: Any, map_page: Any) -> None:
+    page = map_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/es/mapa/", "/en/map/loreto/"):
+        page.goto(f"{live_server.url}{path}")
+        if path.endswith("mapa/"):
+            page.wait_for_selector("#map.map-ready")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        viewport = page.evaluate("document.documentElement.clientWidth")
+        assert width <= viewport, (path, width, viewport)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(AXE_RUN)
+        problems = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert not problems, (path, problems)
+    assert page.hosts and set(page.hosts) <= {"localhost", "127.0.0.1"}
