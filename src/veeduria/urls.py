@@ -3,8 +3,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from veeduria.api.views import api
+
+#: the admin is titled as the portal, in the language of the request
+admin.site.site_header = _("Veeduría: administración")
+admin.site.site_title = "Veeduría"
+admin.site.index_title = _("Registros, fuentes y revisiones")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -28,37 +28,10 @@ def _lang() -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    counts = [(rt, n, display.list_url(rt)) for rt, n in queries.home_counts()]
-    latest = [
-        (a, display.record_url(a), display.format_date(a.decision_date, a.decision_precision))
-        for a in queries.latest_authorizations(8)
-    ]
-    activities_url = display.list_url(BY_KEY["activities"])
-    places = [(key, n, f"{activities_url}?where={key}") for key, n in presence.counts(settings.HOST_COUNTRY).items()]
-    context = {"counts": counts, "latest": latest, "places": places, "host_name": _host_name()}
-    context.update(_home_answers())
-    return render(request, "portal/home.html", context)
+    """The home page (``veeduria.portal.home_page``): the answers first, then the ways in."""
+    from veeduria.portal.home_page import home as home_page
 
-
-def _home_answers() -> dict[str, Any]:
-    """What the home page leads with: the bases question for the default pair and the open findings by severity."""
-    from django.db.models import Count
-
-    from veeduria.oversight.models import Finding, Severity
-    from veeduria.oversight.queries import SEVERITIES
-    from veeduria.portal import answer_views, answers
-
-    pair = answers.default_pair()
-    by_severity = dict(Finding.objects.order_by().values_list("severity").annotate(n=Count("pk")))
-    findings_href = reverse("portal:findings")
-    return {
-        "answer": answer_views.summary(*pair) if pair else None,
-        "finding_counts": [
-            (s, Severity(s).label, by_severity.get(s, 0), f"{findings_href}?severity={s}") for s in SEVERITIES
-        ],
-        "finding_total": sum(by_severity.values()),
-        "findings_href": findings_href,
-    }
+    return home_page(request)
 
 
 def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
