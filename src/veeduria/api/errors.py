@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError
+
+#: the error code of each HTTP status the API answers with, when nothing more precise applies
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "invalid_parameter",
+    429: "too_many_requests",
+    500: "server_error",
+}
 
 
 class ErrorBody(Schema):
@@ -50,8 +66,51 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error_response(api, request, ApiError(exc.status_code, "http_error", str(exc)))
+        code = CODES.get(exc.status_code, "http_error")
+        response = error_response(api, request, ApiError(exc.status_code, code, str(exc)))
+        if isinstance(exc, Throttled) and exc.wait:
+            response["Retry-After"] = str(exc.wait)
+        return response
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, ApiError(404, "not_found", str(exc) or "not found"))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return error_response(api, request, ApiError(403, "forbidden", str(exc) or "forbidden"))
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(api, request, ApiError(500, "server_error", "internal error"))
+
+
+class JsonErrorsAPI(NinjaAPI):
+    """A NinjaAPI whose every answer, even a wrong method or an unknown address under it, is in the one shape."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = []
+        for url in super()._get_urls():
+            if isinstance(url, URLPattern):
+                url = URLPattern(url.pattern, self._method_errors(url.callback), url.default_args, url.name)
+            urls.append(url)
+        urls.append(path("<path:rest>", self._unknown_address, name="unknown-address"))
+        return urls
+
+    def _method_errors(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+                allowed = response.get("Allow", "")
+                answer = error_response(
+                    self, request, ApiError(405, "method_not_allowed", f"{request.method} is not allowed here")
+                )
+                answer["Allow"] = allowed
+                return answer
+            return response
+
+        return checked
+
+    def _unknown_address(self, request: HttpRequest, rest: str) -> HttpResponse:
+        return error_response(self, request, ApiError(404, "not_found", f"no such address: {request.path}"))
