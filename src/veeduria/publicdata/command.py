@@ -18,8 +18,10 @@ from veeduria.records.registry import RECORD_TYPES
 def write_all(folder: Path, selection: Selection, language: str, base_url: str | None) -> dict[str, Any]:
     """Write the whole export set into ``folder``, telling on stderr which table is being written."""
 
+    template = _("exportando %(table)s…")  # in the command's language, not the export's
+
     def progress(key: str) -> None:
-        print(_("exportando %(table)s…") % {"table": key}, file=sys.stderr, flush=True)
+        print(template % {"table": key}, file=sys.stderr, flush=True)
 
     return ExportSet(folder, selection, language, progress).write(base_url=base_url)
 
