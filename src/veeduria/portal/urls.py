@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from veeduria.documents import views as document_views
 from veeduria.factchecks import pages as factcheck_pages
 from veeduria.factchecks.matching_views import check_rumour
-from veeduria.portal import answer_views, findings, map_views, method, method_bases, pages, timeline, views
+from veeduria.portal import answer_views, figures, findings, map_views, method, method_bases, pages, timeline, views
 from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
 from veeduria.records.registry import RECORD_TYPES, RecordType
@@ -38,7 +38,8 @@ def _record_patterns(rt: RecordType) -> list[URLPattern]:
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
-    path(_route("cifras", "figures", ""), views.figures, name="figures"),
+    path(_route("cifras", "figures", ""), figures.figures_page, name="figures"),
+    path(_route("cifras", "figures", "<slug:chart>.csv"), figures.figures_csv, name="figures-csv"),
     path(_route("metodo/fiabilidad", "method/reliability", ""), method.reliability, name="reliability"),
     path(_route("metodo/bases", "method/bases", ""), method_bases.method, name="method-bases"),
     path(_route("metodo", "method", ""), pages.methodology, name="methodology"),

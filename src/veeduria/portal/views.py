@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.portal import display, labels, method_bases
 from veeduria.portal.detail import build
-from veeduria.portal.labels import SERVICE
-from veeduria.records import presence, queries, summaries
+from veeduria.records import presence, queries
 from veeduria.records.merge import redirect_target
-from veeduria.records.models import Activity, Country, FundingFlow
+from veeduria.records.models import Activity, Country
 from veeduria.records.registry import BY_KEY, RecordType
 
 
@@ -202,23 +201,3 @@ def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "withdrawn": display.is_withdrawn(source),
     }
     return render(request, "portal/source_detail.html", context)
-
-
-def figures(request: HttpRequest) -> HttpResponse:
-    """Tables over imported data: training by year and program, personnel over time, money by stage."""
-    host = request.GET.get("country", "").strip() or None
-    courses, trainees = summaries.training_by_year_and_program(host=host)
-    personnel = summaries.personnel_over_time(host=host, category="active_duty")
-    context = {
-        "courses": courses,
-        "trainees": trainees,
-        "personnel": personnel,
-        "service_labels": {c: SERVICE.get(c, c) for c in personnel.columns},
-        "money": [(flow, FundingFlow(flow).label, table) for flow, table in summaries.money_by_flow(country=host)],
-        "countries": [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn")],
-        "country": host or "",
-        "training_list": display.list_url(BY_KEY["activities"]) + "?kind=training",
-        "personnel_list": display.list_url(BY_KEY["personnel_counts"]),
-        "funding_list": display.list_url(BY_KEY["funding"]),
-    }
-    return render(request, "portal/figures.html", context)

@@ -19,6 +19,7 @@ from veeduria.evidence.models import Status
 from veeduria.records.models import (
     Activity,
     ActivityKind,
+    Authorization,
     Funding,
     FundingFlow,
     FundingSector,
@@ -64,18 +65,22 @@ def _pivot(cells: dict[tuple[str, str], object], columns: list[str], rows: list[
 
 def training_by_year_and_program(*, host: str | None = None) -> tuple[Table, Table]:
     """Training activities: (courses, trainees) by fiscal year (rows) and program (columns); with ``host``
-    (a country id), the courses of that country's personnel, wherever they took place (mostly abroad)."""
+    (a country id), the courses of that country's personnel, wherever they took place (mostly abroad). Trainees
+    are :class:`Figure` cells: a sum over courses some of which give no head count is a lower bound."""
     qs = Activity.objects.filter(kind=ActivityKind.TRAINING, status=Status.PUBLISHED).exclude(fiscal_year="")
     if host:
         trainees_of = Activity.countries.through.objects.filter(country_id=host).values("activity_id")
         qs = qs.filter(pk__in=trainees_of)
-    agg = qs.values("fiscal_year", "program").annotate(n=Count("pk"), trainees=Sum("personnel_best"))
+    agg = qs.values("fiscal_year", "program").annotate(
+        n=Count("pk"), trainees=Sum("personnel_best"), counted=Count("personnel_best")
+    )
     courses: dict[tuple[str, str], object] = {}
     trainees: dict[tuple[str, str], object] = {}
     for row in agg:
         key = (row["fiscal_year"], row["program"] or "—")
         courses[key] = row["n"]
-        trainees[key] = row["trainees"]
+        # courses without a head count make the sum a lower bound; none counted: unknown, never 0
+        trainees[key] = Figure(row["trainees"], 0 < row["counted"] < row["n"])
     years = sorted({k[0] for k in courses})
     programs = sorted({k[1] for k in courses})
     return _pivot(courses, programs, years), _pivot(trainees, programs, years)
@@ -143,7 +148,10 @@ def _money_table(qs: QuerySet[Funding]) -> Table:
         if any(k[1] == f"{sector}/{stage}" for k in sums)
     ]
     years = sorted({k[0] for k in sums}, key=lambda y: (y[:4], y))
-    cells: dict[tuple[str, str], object] = dict(sums)
+    # whole amounts shown without cents, the same on every database (PostgreSQL keeps the column's scale)
+    cells: dict[tuple[str, str], object] = {
+        k: v.quantize(Decimal(1)) if v == v.to_integral_value() else v for k, v in sums.items()
+    }
     table = _pivot(cells, columns, years)
     for column in columns:
         sector, stage = column.split("/")
@@ -151,3 +159,54 @@ def _money_table(qs: QuerySet[Funding]) -> Table:
             "{} — {}", sectors.get(sector, _("sector sin dato")), stages.get(stage, stage)
         )
     return table
+
+
+#: column keys of :func:`authorizations_by_year`
+AUTHORIZATION_COLUMNS = ["authorizations", "personnel", "personnel_unknown"]
+
+
+def authorization_personnel(auth: Authorization) -> Figure:
+    """The personnel an authorization allows (a ceiling, not a head count): its stated total, else the sum of its
+    personnel rows (a lower bound if one row has no number), else unknown."""
+    if auth.personnel_total is not None:
+        return Figure(auth.personnel_total)
+    counts = [row.count for row in auth.personnel.all()]
+    known = [c for c in counts if c is not None]
+    return Figure(sum(known), len(known) < len(counts)) if known else Figure(None)
+
+
+def authorizations_by_year(*, host: str | None = None) -> tuple[Table, int]:
+    """Published authorizations by year of decision (rows): their number, the personnel they authorize (a sum of
+    ceilings; a lower bound when one of them gives no figure) and how many give no figure. With ``host`` (a
+    country id), those of that host country. Also returns how many have no date of decision (left out)."""
+    qs = Authorization.objects.filter(status=Status.PUBLISHED).prefetch_related("personnel").order_by()
+    if host:
+        qs = qs.filter(host_country_id=host)
+    counts: dict[str, int] = defaultdict(int)
+    known: dict[str, int] = defaultdict(int)  # the sum of the figures given
+    partial: dict[str, bool] = defaultdict(bool)  # one figure is a lower bound
+    unknown: dict[str, int] = defaultdict(int)  # authorizations without a figure
+    undated = 0
+    for auth in qs.only("pk", "decision_date", "personnel_total"):
+        if auth.decision_date is None:
+            undated += 1
+            continue
+        year = str(auth.decision_date.year)
+        counts[year] += 1
+        figure = authorization_personnel(auth)
+        if figure.value is None:
+            unknown[year] += 1
+        else:
+            known[year] += int(figure.value)
+            partial[year] |= figure.at_least
+    table = Table(columns=list(AUTHORIZATION_COLUMNS))
+    for year in sorted(counts):
+        given = counts[year] - unknown[year]
+        total = Figure(known[year], partial[year] or unknown[year] > 0) if given else Figure(None)
+        table.rows.append((year, [counts[year], total, unknown[year]]))
+    table.labels = {
+        "authorizations": _("autorizaciones"),
+        "personnel": _("personal autorizado (suma de límites)"),
+        "personnel_unknown": _("autorizaciones sin cifra de personal"),
+    }
+    return table, undated
