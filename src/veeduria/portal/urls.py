@@ -13,6 +13,8 @@ from veeduria.factchecks.matching_views import check_rumour
 from veeduria.portal import answer_views, figures, findings, map_views, method, method_bases, pages, timeline, views
 from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
+from veeduria.portal.list_export import export as list_export
+from veeduria.portal.list_export import file_route as list_file_route
 from veeduria.records.registry import RECORD_TYPES, RecordType
 from veeduria.search import views as search_views
 
@@ -28,7 +30,17 @@ _route = lazy(_segment, str)
 
 
 def _record_patterns(rt: RecordType) -> list[URLPattern]:
+    exports = [
+        path(
+            list_file_route(rt.slug_es, rt.slug_en, fmt),
+            list_export,
+            {"key": rt.key, "fmt": fmt},
+            name=f"{rt.key}-export",
+        )
+        for fmt in ("csv", "json")
+    ]
     return [
+        *exports,
         path(_route(rt.slug_es, rt.slug_en, ""), views.record_list, {"key": rt.key}, name=f"{rt.key}-list"),
         path(
             _route(rt.slug_es, rt.slug_en, "<slug:pk>/"), views.record_detail, {"key": rt.key}, name=f"{rt.key}-detail"

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Source, SourceKind
-from veeduria.portal import display, labels, method_bases
+from veeduria.portal import citing, display, facets, labels, list_export, list_sort, method_bases
 from veeduria.portal.detail import build
 from veeduria.records import presence, queries
 from veeduria.records.merge import redirect_target
@@ -31,18 +31,6 @@ def home(request: HttpRequest) -> HttpResponse:
     from veeduria.portal.home_page import home as home_page
 
     return home_page(request)
-
-
-def _filters(request: HttpRequest, rt: RecordType) -> dict[str, Any]:
-    get = request.GET
-    return {
-        "year": get.get("year", "").strip() if rt.year_field else "",
-        "country": get.get("country", "").strip() if rt.country_field else "",
-        "kind": get.get("kind", "").strip() if rt.kind_field else "",
-        "q": get.get("q", "").strip(),
-        "withdrawn": get.get("withdrawn") == "1",
-        "where": get.get("where", "").strip() if rt.model is Activity else "",
-    }
 
 
 def _host_name() -> str:
@@ -79,29 +67,19 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def record_list(request: HttpRequest, key: str) -> HttpResponse:
+    """A faceted, sortable, paginated list of one record type, every state in the query string
+    (``veeduria.portal.facets``, ``list_sort``), with CSV and JSON downloads of the same records."""
     rt = BY_KEY[key]
-    filters = _filters(request, rt)
-    qs = queries.list_records(
-        rt,
-        year=filters["year"] or None,
-        country=filters["country"] or None,
-        kind=filters["kind"] or None,
-        q=filters["q"] or None,
-        include_withdrawn=filters["withdrawn"],
-    )
-    where_error = ""
-    if filters["where"]:
-        subset = presence.by_where(settings.HOST_COUNTRY, filters["where"])
-        if subset is None:
-            where_error = _("Filtro «lugar» desconocido: %(value)s. Valores posibles: %(values)s.") % {
-                "value": filters["where"][:40],
-                "values": ", ".join(presence.WHERE_VALUES),
-            }
-            qs = qs.none()
-        else:
-            qs = qs.filter(pk__in=subset.values("pk"))
-    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     lang = _lang()
+    filters = facets.parse(request.GET, rt)
+    selection = facets.Selection(rt, filters)
+    try:
+        sort = list_sort.parse(request.GET.get("sort", ""), rt)
+        sort_error = ""
+    except list_sort.BadSort as exc:
+        sort, sort_error = None, str(exc)
+    qs = list_sort.apply(selection.records(), rt, sort, lang)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     title_base = f"{getattr(rt.model, 'title_field', 'name')}_es"
     columns = [display.column_label(rt, name) for name in rt.list_fields]
     rows = []
@@ -115,18 +93,23 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         if rt.country_field
         else []
     )
+    query = _query_without_page(request)
     context = {
         "rt": rt,
-        "columns": columns,
+        "headers": list_sort.headers(rt, request.GET, sort, columns),
         "rows": rows,
         "page": page,
         "filters": filters,
+        "facets": facets.facets(selection, request.GET),
         "countries": countries,
         "kinds": _kind_choices(rt),
         "wheres": _where_choices(rt),
-        "where_error": where_error,
+        "where_error": facets.where_error(filters),
+        "sort_error": sort_error,
+        "sort": request.GET.get("sort", "") if sort else "",
         "kind_label": display.column_label(rt, rt.kind_field) if rt.kind_field else "",
-        "query": _query_without_page(request),
+        "query": query,
+        "downloads": [(fmt, list_export.export_url(rt, fmt, query)) for fmt in ("csv", "json")],
     }
     return render(request, "portal/record_list.html", context)
 
@@ -146,7 +129,11 @@ def record_detail(request: HttpRequest, key: str, pk: str) -> HttpResponse:
         "detail": build(obj, rt),
         "withdrawn": display.is_withdrawn(obj),
         "list_href": display.list_url(rt),
+        "cite": citing.cite(request, obj, rt, _lang()),
     }
+    title_lang = citing.title_in(obj, _lang())[1]
+    if title_lang:  # an official title known in one language only: shown as such, with a summary in ours
+        context.update(title_lang=title_lang, title_summary=citing.summary_in(obj, _lang()))
     if rt.key == "facilities":  # "is it a foreign base?" (veeduria.oversight.bases)
         context["base_section"] = method_bases.facility_section(obj)
     if rt.key == "claims":  # its rating, verdict, history and ClaimReview (veeduria.factchecks)
