@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from veeduria.portal import geo
-from veeduria.portal.map_places import located
+from veeduria.portal.map_places import foreign_candidates, located
 from veeduria.records import models as m
 
 from .conftest import make_authorization
@@ -189,6 +189,18 @@ def test_facilities_carry_the_presence_category_of_their_assessment(placed: dict
     assert rows["base-loreto"].category == "temporary_use"
     assert rows["base-loreto"].foreign == "Estados Unidos"
     assert rows["puesto-cusco"].category == "none_documented"
+
+
+def test_only_foreign_countries_with_evidence_at_a_facility_are_assessed(placed: dict[str, Any]) -> None:
+    peru_c = placed["peru"]
+    chile = m.Country.objects.create(id="chile", iso3="CHL", name_es="Chile", name_en="Chile")
+    auth = make_authorization("rl-chile", peru_c, chile)
+    m.AuthorizedPlace.objects.create(authorization=auth, name="Cusco")  # a place, not a facility
+    assert foreign_candidates(peru_c) == {"USA"}
+    visit = m.Activity.objects.create(id="visita-chile", kind="meeting", name_es="Visita chilena", host_country=peru_c)
+    visit.countries.add(chile)
+    visit.facilities.add(m.Facility.objects.get(pk="base-loreto"))
+    assert foreign_candidates(peru_c) == {"USA", "CHL"}
 
 
 def test_withdrawn_records_are_left_off_the_map(placed: dict[str, Any]) -> None:

@@ -17,14 +17,29 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Status
-from veeduria.oversight.base_facts import assessments_for
+from veeduria.oversight.base_facts import (
+    CLASSIFICATION_STATES,
+    INVENTORY_STATE,
+    assessments_for,
+    default_foreign,
+)
 from veeduria.oversight.bases import RULES
 from veeduria.oversight.bases_text import CATEGORIES
-from veeduria.portal import answers
+from veeduria.oversight.models import FacilityObservation
 from veeduria.portal.display import format_date, record_url, title_of
 from veeduria.portal.geo import Division, Divisions
 from veeduria.records import presence
-from veeduria.records.models import Authorization, Country, Facility, PlacePrecision
+from veeduria.records.models import (
+    Activity,
+    Authorization,
+    AuthorizedPlace,
+    Country,
+    Facility,
+    FacilityClassification,
+    FacilityListing,
+    FacilityUse,
+    PlacePrecision,
+)
 
 #: presence categories, worst first (the order of the rules that give them)
 CATEGORY_ORDER: tuple[str, ...] = tuple(dict.fromkeys(r.category for r in RULES))
@@ -106,15 +121,44 @@ def _divisions(divs: Divisions, department: str, point: tuple[float, float] | No
     return out
 
 
+def foreign_candidates(host: Country) -> set[str]:
+    """The foreign countries (ISO3) with any evidence at a facility of ``host``, as the assessment counts it
+    (``base_facts._has_evidence``): a use, an authorization naming the facility, an activity held at it, a listing
+    in an inventory, an external classification, or an observation (about the country it names, else about the
+    facility's main foreign country). A few queries, so that only these pairs are assessed."""
+    published = Status.WITHDRAWN
+    found: set[str] = set()
+    uses = FacilityUse.objects.exclude(status=published).filter(facility__country=host)
+    found.update(uses.values_list("user_country__iso3", flat=True))
+    places = AuthorizedPlace.objects.filter(facility__country=host).exclude(authorization__status=published)
+    found.update(x for x in places.values_list("authorization__foreign_countries__iso3", flat=True) if x)
+    held = Activity.facilities.through.objects.filter(facility__country=host).exclude(activity__status=published)
+    found.update(x for x in held.values_list("activity__countries__iso3", flat=True) if x)
+    found.update(x for x in held.values_list("activity__provider_country__iso3", flat=True) if x)
+    listings = FacilityListing.objects.exclude(status=published).filter(country=host, facility__isnull=False)
+    if listings.exists():
+        found.add(INVENTORY_STATE)
+    schemes = FacilityClassification.objects.exclude(status=published).filter(facility__country=host)
+    for scheme in set(schemes.values_list("scheme", flat=True)):
+        found.update(iso for prefix, iso in CLASSIFICATION_STATES.items() if scheme.startswith(prefix))
+    observations = FacilityObservation.objects.exclude(status=published).filter(facility__country=host)
+    found.update(x for x in observations.values_list("foreign_country__iso3", flat=True) if x)
+    unnamed = set(observations.filter(foreign_country__isnull=True).values_list("facility_id", flat=True))
+    for facility in Facility.objects.filter(pk__in=unnamed).select_related("country"):
+        main = default_foreign(facility)
+        if main:
+            found.add(main)
+    found.discard(host.iso3)
+    return found
+
+
 def facility_categories(host: Country) -> dict[str, tuple[str, str]]:
-    """Each facility's presence category (the worst over the foreign countries the records connect to
-    ``host``) and the name of the foreign country it is about."""
+    """Each facility's presence category (the gravest over the foreign countries with evidence at the host's
+    facilities) and the name of the foreign country it is about."""
     out: dict[str, tuple[str, str]] = {}
     lang = _lang()
-    for h, foreign in answers.pairs():
-        if h.pk != host.pk:
-            continue
-        for a in assessments_for(host.iso3, foreign.iso3):
+    for foreign in sorted(foreign_candidates(host)):
+        for a in assessments_for(host.iso3, foreign):
             now = out.get(a.facility_id)
             if now is None or CATEGORY_ORDER.index(a.category) < CATEGORY_ORDER.index(now[0]):
                 out[a.facility_id] = (a.category, getattr(a, f"foreign_name_{lang}") or a.foreign_name_es)
@@ -152,19 +196,25 @@ def _facilities(host: Country, divs: Divisions) -> tuple[list[Located], dict[str
 
 def _activities(host: Country, divs: Divisions, facilities: dict[str, Facility]) -> list[Located]:
     out = []
-    acts = presence.foreign_presence(host.iso3).prefetch_related("facilities").order_by("-start_date", "name_es")
+    acts = presence.foreign_presence(host.iso3).order_by("-start_date", "name_es")
+    held: dict[str, list[Facility]] = {}
+    for activity_id, facility_id in Activity.facilities.through.objects.filter(
+        facility_id__in=list(facilities)
+    ).values_list("activity_id", "facility_id"):
+        held.setdefault(activity_id, []).append(facilities[facility_id])
     for a in acts:
         own = _point(a.latitude, a.longitude, a.place_precision)
         precision = a.place_precision
         points = [own] if own else []
+        at_facilities = held.get(a.pk, [])
         if not points:  # held at facilities of known coordinates: drawn there, with their precision
-            for f in a.facilities.all():
+            for f in at_facilities:
                 at = _point(f.latitude, f.longitude, f.coord_precision)
-                if at and f.pk in facilities:
+                if at:
                     points.append(at)
                     precision = f.coord_precision
         found = _divisions(divs, a.department, points[0] if points else None, a.place)
-        for f in a.facilities.all():
+        for f in at_facilities:
             for d in _divisions(divs, f.department, _point(f.latitude, f.longitude, f.coord_precision), f.locality):
                 if d not in found:
                     found.append(d)
