@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from veeduria.portal.timeline_draw import HEIGHT, Shape, shapes
+from veeduria.portal.timeline_draw import markup, shapes
 from veeduria.portal.timeline_items import AUTHORIZATION, Item, load
 from veeduria.portal.timeline_scale import WIDTH, Axis
 from veeduria.records.models import ActivityKind, Country
@@ -109,7 +110,7 @@ def _host(get: QueryDict, messages: list[str]) -> Country | None:
 @dataclass
 class Row:
     item: Item
-    shapes: list[Shape]
+    svg: SafeString
     children: list[Row] = field(default_factory=list)
     #: an activity shown outside its authorization's group: that authorization, named in the row
     via: Item | None = None
@@ -135,10 +136,10 @@ def _rows(axis: Axis, auths: list[Item], activities: list[Item]) -> list[Row]:
     """Authorizations with the activities checked against them beneath; the other activities on their own rows;
     in order of start."""
     shown = {a.key for a in auths}
-    groups: dict[str, Row] = {a.key: Row(a, shapes(axis, a)) for a in auths}
+    groups: dict[str, Row] = {a.key: Row(a, markup(shapes(axis, a))) for a in auths}
     top = list(groups.values())
     for act in activities:
-        row = Row(act, shapes(axis, act))
+        row = Row(act, markup(shapes(axis, act)))
         if act.authorization is not None and act.authorization.key in shown:
             groups[act.authorization.key].children.append(row)
         else:
@@ -188,7 +189,6 @@ def timeline_page(request: HttpRequest) -> HttpResponse:
         "axis": axis,
         "width_class": _width_class(axis) if axis else "",
         "gridlines": [f"{i * WIDTH / len(axis.units):.2f}" for i in range(1, len(axis.units))] if axis else [],
-        "view_box": f"0 0 {WIDTH} {HEIGHT}",
         "gradient_colours": GRADIENTS,
         "auth_count": len(shown_auths),
         "activity_count": len(shown_acts),

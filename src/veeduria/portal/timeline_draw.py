@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.safestring import SafeString, mark_safe
+
 from veeduria.portal.timeline_items import Item
-from veeduria.portal.timeline_scale import MIN_WIDTH, Axis, Span
+from veeduria.portal.timeline_scale import MIN_WIDTH, WIDTH, Axis, Span
 
 HEIGHT = 14
 
@@ -103,3 +105,18 @@ def _outside(axis: Axis, span: Span, window: Span) -> list[Shape]:
         else:
             out.append(_rect(axis, start, end, 1, HEIGHT - 2, "out maybe", least=MIN_WIDTH / 2))
     return [s for s in out if s is not None]
+
+
+def markup(drawn: list[Shape]) -> SafeString:
+    """A row's drawing as inline SVG, hidden from screen readers (the row's text says the same). Written here
+    rather than in a template: it is the same few attributes for hundreds of rows, all numbers and fixed names."""
+    rects = "".join(
+        f'<rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" class="{s.css}"'
+        + (f' fill="{s.fill}"' if s.fill else "")
+        + "/>"
+        for s in drawn
+    )
+    return mark_safe(
+        f'<svg class="tl-bar" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" aria-hidden="true" '
+        f'focusable="false">{rects}</svg>'
+    )
