@@ -15,6 +15,7 @@ from veeduria.portal.findings_export import export as findings_export
 from veeduria.portal.findings_export import file_route
 from veeduria.portal.list_export import export as list_export
 from veeduria.portal.list_export import file_route as list_file_route
+from veeduria.publicdata.urls import patterns as publicdata_patterns
 from veeduria.records.registry import RECORD_TYPES, RecordType
 from veeduria.search import views as search_views
 
@@ -79,5 +80,6 @@ urlpatterns: list[URLPattern] = [
     path(file_route("csv"), findings_export, {"fmt": "csv"}, name="findings-export"),
     path(file_route("json"), findings_export, {"fmt": "json"}, name="findings-export"),
 ]
+urlpatterns += publicdata_patterns()
 for _rt in RECORD_TYPES:
     urlpatterns += _record_patterns(_rt)

@@ -52,7 +52,8 @@ def _readme_rows(path: Path) -> list[dict[str, str]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 3 and re.fullmatch(r"`[^`]+/`", cells[0]):
-            rows.append({"folder": "data/" + cells[0].strip("`"), "description": cells[1], "licence": cells[2]})
+            plain = [c.replace("`", "") for c in cells]
+            rows.append({"folder": "data/" + plain[0], "description": plain[1], "licence": plain[2]})
     return rows
 
 
