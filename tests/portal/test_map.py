@@ -205,6 +205,11 @@ def test_only_foreign_countries_with_evidence_at_a_facility_are_assessed(placed:
 
 def test_withdrawn_records_are_left_off_the_map(placed: dict[str, Any]) -> None:
     assert "rl-99999" not in _by_id(peru())
+    m.Facility.objects.filter(pk="base-loreto").update(status="withdrawn")
+    rows = _by_id(peru())
+    assert "base-loreto" not in rows
+    assert rows["rl-map"].points == []  # its place named the withdrawn facility
+    assert [d.name for d in rows["rl-map"].divisions] == ["Áncash"]
 
 
 # --------------------------------------------------------------------------------------------- the pages

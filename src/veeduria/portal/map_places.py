@@ -252,7 +252,7 @@ def _authorizations(host: Country, divs: Divisions) -> list[Located]:
         points: list[tuple[float, float]] = []
         precision = ""
         for p in places:
-            fac = p.facility
+            fac = p.facility if p.facility is not None and p.facility.status != Status.WITHDRAWN else None
             at = _point(fac.latitude, fac.longitude, fac.coord_precision) if fac is not None else None
             if at is not None and fac is not None:
                 points.append(at)
