@@ -323,3 +323,9 @@ def test_queries_do_not_grow_with_the_items(client: Client, more: dict[str, Any]
         make_authorization(f"rl-x{i}", more["peru"], more["usa"], window_start=D(2019, 1, 1) + dt.timedelta(days=i))
     assert count() == before
     assert before <= 14
+
+
+def test_an_empty_database_gives_an_empty_page(client: Client, db: Any) -> None:
+    html = _get(client, "/es/cronologia/?year=2023&country=USA").content.decode()
+    assert "<h1>Cronología</h1>" in html
+    assert "No hay autorizaciones ni actividades con estos filtros." in html
