@@ -72,7 +72,7 @@ def shapes(axis: Axis, item: Item) -> list[Shape]:
     if item.is_authorization:
         out = span_shapes(axis, item.span, "decision" if item.decision else "auth")
         for period in item.periods:
-            out += span_shapes(axis, period, "period", y=5, h=4)
+            out += span_shapes(axis, period, "period", y=0, h=HEIGHT)
         return out
     drawn: list[Shape] = []
     window = _window(item)
