@@ -120,3 +120,27 @@ def test_tables_are_read_without_javascript(live_server: Any, browser: Any) -> N
     assert "≥\xa049" in page.locator("#personnel table").inner_text()  # a lower bound says so
     context.close()
     _local(requests, live_server.url)
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not vendored")
+@pytest.mark.parametrize("width", [1200, 360])
+def test_drawn_charts_fit_a_phone_and_pass_axe(live_server: Any, browser: Any, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    requests: list[str] = []
+    _watch(page, requests)
+    page.goto(live_server.url + "/es/cifras/?country=peru")
+    page.wait_for_function(f"document.querySelectorAll('.chart-canvas.chart-drawn svg').length === {len(CHARTS)}")
+    sideways = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"scrolls sideways by {sideways}px"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))",
+        AXE_TAGS,
+    )
+    assert violations == []
+    _local(requests, live_server.url)

@@ -292,7 +292,7 @@ def spec(chart: Chart) -> dict[str, Any]:
     x = {"field": "x", "type": "ordinal", "title": chart.row_label, "sort": rows, "axis": {"labelOverlap": True}}
     if chart.panels:
         return {
-            "title": chart.title,
+            "description": chart.title,  # the heading above the chart says it: no title drawn twice
             "data": {"values": values},
             "vconcat": [
                 {
@@ -321,7 +321,7 @@ def spec(chart: Chart) -> dict[str, Any]:
     if chart.mark == "line":
         mark.update(point=True, invalid="break-paths-show-domains")
     return {
-        "title": chart.title,
+        "description": chart.title,  # the heading above the chart says it: no title drawn twice
         "width": "container",
         "height": 280,
         "data": {"values": values},
