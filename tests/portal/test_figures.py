@@ -179,7 +179,6 @@ def charts(figures: dict[str, Any]) -> dict[str, Any]:
 
     from veeduria.evidence.models import Citation, Source
     from veeduria.records.models import Activity
-    from veeduria.records.summaries import authorizations_by_year  # noqa: F401  (used by the tests below)
 
     from .conftest import cite, make_authorization
 
