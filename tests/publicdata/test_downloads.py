@@ -76,7 +76,6 @@ def test_english_page_and_file(loaded: Path, data_dir: Path, client: Client, sta
     entry = next(f for f in manifest["files"] if f["name"] == "authorizations.csv")
     file = client.get("/en/data/authorizations.csv")
     body = b"".join(file.streaming_content)  # type: ignore[attr-defined]
-    file.close()
     assert file["Content-Type"] == "text/csv; charset=utf-8"
     assert file["Content-Disposition"] == 'attachment; filename="authorizations.csv"'
     assert hashlib.sha256(body).hexdigest() == entry["sha256"]
@@ -88,7 +87,6 @@ def test_unknown_files_are_not_served(loaded: Path, data_dir: Path, client: Clie
     cache.current_set("es")
     manifest = client.get("/es/datos/manifest.json")
     assert manifest.status_code == 200 and b"".join(manifest.streaming_content).startswith(b"{")  # type: ignore[attr-defined]
-    manifest.close()
     for name in ("nope.csv", "..", ".lock-es", "veeduria.sqlite.part"):
         assert client.get(f"/es/datos/{name}").status_code == 404, name
 
@@ -112,6 +110,7 @@ def test_changed_data_serve_the_previous_set_while_the_new_one_is_written(
     withdraw(m.Authorization.objects.get(pk="rl-100"), reason="duplicado", author="test")
     response = client.get("/es/datos/")
     assert response.status_code == 200 and "se están actualizando" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]  # this page changes once the new set is written
     assert started == ["es"]
     new_folder, new = cache.current_set("es")  # what the thread does
     assert new_folder != old_folder and not old_folder.exists()
@@ -119,6 +118,7 @@ def test_changed_data_serve_the_previous_set_while_the_new_one_is_written(
     started.clear()
     again = client.get("/es/datos/")
     assert "se están actualizando" not in again.content.decode() and started == []
+    assert "no-store" not in again.get("Cache-Control", "")
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
 from veeduria.publicdata import cache, feeds, labels
@@ -48,12 +49,15 @@ def downloads(request: HttpRequest) -> HttpResponse:
     context["files"] = files
     context["manifest"] = data
     context["manifest_url"] = reverse("portal:download-file", kwargs={"name": "manifest.json"})
-    return render(request, "portal/downloads.html", context)
+    response = render(request, "portal/downloads.html", context)
+    if not fresh:  # replaced as soon as the current set is written, with no change of the data
+        add_never_cache_headers(response)
+    return response
 
 
 def download_file(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
     """One file of the export set the downloads page lists (or its ``manifest.json``), as an attachment."""
-    found, _fresh = cache.available_set(_language())
+    found, fresh = cache.available_set(_language())
     if found is None:
         response = HttpResponse(status=503)
         response["Retry-After"] = str(RETRY_AFTER)
@@ -69,4 +73,6 @@ def download_file(request: HttpRequest, name: str) -> HttpResponse | FileRespons
     sent["Content-Type"] = content_type
     if name in known:
         sent["ETag"] = f'"{known[name]["sha256"]}"'
+    if not fresh:
+        add_never_cache_headers(sent)
     return sent
