@@ -64,6 +64,7 @@ def test_page_lists_every_file_with_size_count_and_checksum(
         "/es/feeds/verificaciones/",
     }
     assert "CC BY-SA 4.0" in html
+    assert manifest["created"] not in html  # the date is written for readers, not as ISO 8601
     assert started == []  # the set was current: nothing to write
 
 

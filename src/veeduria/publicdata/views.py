@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 from typing import Any
 
@@ -48,6 +49,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
         f["url"] = reverse("portal:download-file", kwargs={"name": f["name"]})
     context["files"] = files
     context["manifest"] = data
+    context["created"] = dt.datetime.fromisoformat(data["created"])
     context["manifest_url"] = reverse("portal:download-file", kwargs={"name": "manifest.json"})
     response = render(request, "portal/downloads.html", context)
     if not fresh:  # replaced as soon as the current set is written, with no change of the data
