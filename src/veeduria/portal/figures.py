@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -354,7 +355,7 @@ def _host(request: HttpRequest) -> str | None:
 def figures_page(request: HttpRequest) -> HttpResponse:
     """Every chart, grouped in sections, each with its table, CSV link and sources; filtered by host country."""
     host = _host(request)
-    query = f"?country={host}" if host else ""
+    query = "?" + urlencode({"country": host}) if host else ""
     groups = []
     for group, make in GROUPS.items():
         charts = make(host)
