@@ -194,3 +194,15 @@ def test_an_empty_text_sorts_last(client: Client, more: dict[str, Any]) -> None:
     for sort in ("number", "-number"):
         ids = _row_ids(client.get(f"/es/autorizaciones/?sort={sort}").content.decode(), "autorizaciones")
         assert ids[-1] == "rl-31000", sort
+
+
+def test_a_chosen_value_without_records_can_be_removed(client: Client, more: dict[str, Any]) -> None:
+    response = client.get("/es/instalaciones/?department=" + "X" * 200 + "&kind=base")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No hay registros con estos filtros." in html
+    chosen = re.findall(r'<li class="selected"><a href="([^"]*)" aria-current="true">(.*?)</a>', html, re.S)
+    department = [(href, text) for href, text in chosen if "XXX" in text]
+    assert len(department) == 1
+    assert html_lib.unescape(department[0][0]) == "?kind=base"
+    assert "X" * 60 in department[0][1] and "X" * 61 not in department[0][1]

@@ -237,6 +237,8 @@ def facets(selection: Selection, get: QueryDict) -> list[Facet]:
         if chosen and chosen not in counts:
             counts[chosen] = 0
         labels = _labels(rt, name, list(counts))
+        if chosen and not counts[chosen]:  # a value typed into the address: shown short, to be removed
+            labels[chosen] = labels.get(chosen, chosen)[:60]
         if name == "year":
             order = sorted(counts, reverse=True)
         else:
