@@ -329,3 +329,11 @@ def test_an_empty_database_gives_an_empty_page(client: Client, db: Any) -> None:
     html = _get(client, "/es/cronologia/?year=2023&country=USA").content.decode()
     assert "<h1>Cronología</h1>" in html
     assert "No hay autorizaciones ni actividades con estos filtros." in html
+
+
+def test_every_year_is_one_link_away(client: Client, more: dict[str, Any]) -> None:
+    html = _get(client, "/es/cronologia/?kind=exercise").content.decode()
+    nav = html[html.index('<nav class="tl-years"') :].split("</nav>", 1)[0]
+    assert '<a href="?kind=exercise&amp;year=2022">2022</a>' in nav and ">2023</a>" in nav
+    current = _get(client, "/es/cronologia/?year=2022").content.decode()
+    assert '<a href="?year=2022" aria-current="page">2022</a>' in current

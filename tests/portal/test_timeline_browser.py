@@ -97,7 +97,7 @@ def test_timeline_renders_filters_and_switches_language(live_server: Any, browse
     page.wait_for_url("**/es/cronologia/?kind=authorization*")
     assert page.locator('a[href="/es/actividades/late-visit/"]').count() == 0
     assert page.locator("li.tl-item.k-authorization").count() == 4
-    page.get_by_label("Año").select_option("2023")
+    page.locator('select[name="year"]').select_option("2023")
     page.get_by_role("button", name="Filtrar").click()
     page.wait_for_url("**year=2023*")
     assert "kind=authorization" in page.url

@@ -197,6 +197,7 @@ def timeline_page(request: HttpRequest) -> HttpResponse:
             ((c, names.get(c) or c, n) for c, n in country_counts.items()), key=lambda t: (-t[2], str(t[1]))
         ),
         "years": sorted(years, reverse=True),
+        "year_links": [(y, f"?{filters.query(year=y)}") for y in sorted(years)],
         "previous_year": f"?{filters.query(year=filters.year - 1)}" if filters.year else "",
         "next_year": f"?{filters.query(year=filters.year + 1)}" if filters.year else "",
         "filtered": bool(filters.kinds or filters.country or filters.year),
