@@ -109,3 +109,14 @@ def test_an_as_of_export_set(history: Path, tmp_path: Path) -> None:
     assert row["Personal autorizado (total)"] == "25"
     line = json.loads((tmp_path / "authorizations.jsonl").read_text(encoding="utf-8"))
     assert line["citations"][0]["source"]["title"] == "Official register page"
+
+
+@pytest.mark.django_db
+def test_a_record_without_history_counts_from_when_it_was_written(history: Path) -> None:
+    from veeduria.evidence.models import Source
+
+    Source.objects.create(id="data-set", title="An imported data set", kind="dataset")  # no revision
+    sources = {r["id"] for r in iter_type("sources", Selection(as_of=dt.date(2024, 2, 1)))}
+    assert sources == {"src-official", "src-press-a", "src-press-b"}
+    Source.objects.filter(pk="data-set").update(created_at=at("2023-12-01"))
+    assert "data-set" in {r["id"] for r in iter_type("sources", Selection(as_of=dt.date(2024, 2, 1)))}

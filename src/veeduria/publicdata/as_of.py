@@ -2,7 +2,8 @@
 
 Every change of a record is a :class:`~veeduria.evidence.models.Revision` holding ``{field: [before, after]}``.
 A record's state on a date is its current snapshot with the changes made after that day undone, newest first;
-a record created after the day did not exist then. A record merged into another after the day (its row is gone)
+a record created after the day did not exist then (a record without any revision, such as the source of an
+imported data set, counts from the time its row was written). A record merged into another after the day (its row is gone)
 is rebuilt from the snapshot its merge revision kept. Findings are computed, not revisioned: an "as of" export
 has none.
 """
@@ -83,8 +84,15 @@ def states_as_of(
     batch: list[models.Model] = []
 
     def flush() -> Iterator[Snapshot]:
-        later = _later_revisions(ct, [str(o.pk) for o in batch], cutoff)
+        ids = [str(o.pk) for o in batch]
+        later = _later_revisions(ct, ids, cutoff)
+        with_history = set(
+            Revision.objects.filter(content_type=ct, object_id__in=ids).values_list("object_id", flat=True).distinct()
+        )
         for obj in batch:
+            created = getattr(obj, "created_at", None)
+            if str(obj.pk) not in with_history and created is not None and created >= cutoff:
+                continue  # written without a revision (an importer's data set source) after the day
             state = undo(snapshot(obj), later.get(str(obj.pk), []))
             if keep(state):
                 yield state  # type: ignore[misc]
