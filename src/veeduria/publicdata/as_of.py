@@ -3,9 +3,9 @@
 Every change of a record is a :class:`~veeduria.evidence.models.Revision` holding ``{field: [before, after]}``.
 A record's state on a date is its current snapshot with the changes made after that day undone, newest first;
 a record created after the day did not exist then (a record without any revision, such as the source of an
-imported data set, counts from the time its row was written). A record merged into another after the day (its row is gone)
-is rebuilt from the snapshot its merge revision kept. Findings are computed, not revisioned: an "as of" export
-has none.
+imported data set, counts from the time its row was written). A record merged into another after the day (its
+row is gone) is rebuilt from the snapshot its merge revision kept. Findings are computed, not revisioned: an
+"as of" export has none.
 """
 
 from __future__ import annotations
