@@ -34,7 +34,8 @@ def loaded(mini_dataset: Path) -> Path:
 @pytest.mark.parametrize(
     ("method", "url", "params", "status", "code"),
     [
-        ("get", "/api/v1/search", {"q": "x", "type": "bases"}, 400, "invalid_parameter"),
+        ("get", "/api/v1/search", {"q": "x", "country": "narnia"}, 400, "invalid_parameter"),
+        ("get", "/api/v1/search", {"q": "x", "type": "bases"}, 422, "invalid_parameter"),
         ("get", "/api/v1/records/authorizations/rl-999", {}, 404, "not_found"),
         ("get", "/api/v1/records/bases", {}, 404, "unknown_type"),
         ("get", "/api/v1/no/such/address", {}, 404, "not_found"),

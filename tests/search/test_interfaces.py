@@ -75,7 +75,7 @@ def test_api(corpus: dict[str, Any], client: Client) -> None:
         ({"q": "a", "page_size": "1000"}, 422, "query.page_size"),
         ({"q": "a", "source_kind": "rumour"}, 422, "query.source_kind"),
         ({"q": "a", "lang": "fr"}, 422, "query.lang"),
-        ({"q": "a", "type": "nada"}, 400, "Unknown type"),
+        ({"q": "a", "type": "nada"}, 422, "query.type"),
         ({"q": "a", "country": "a\x00b"}, 400, "Unknown country"),
     ],
 )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -18,39 +15,49 @@ from veeduria.api.errors import ApiError
 MAX_PAGE_SIZE = 200
 
 
-class PageParams(Schema):
-    """The paging parameters every list takes (mixed into its filter schema)."""
+#: a cursor: the hexadecimal UTF-8 of the last id of the previous page (opaque to clients); every string of this
+#: form is a position in the list, so that no well-formed cursor is refused
+CURSOR_PATTERN = r"^(?:[0-9a-f]{2}){1,240}$"
+#: the cursor of lists whose ids are numbers: the last id in hexadecimal
+INT_CURSOR_PATTERN = r"^[0-9a-f]{1,15}$"
 
-    cursor: str | None = Field(None, max_length=400, description="next_cursor of the previous page (opaque)")
+
+class PageParams(Schema):
+    """The paging parameters every list takes (its filter schema extends this)."""
+
+    cursor: str | None = Field(
+        None, pattern=CURSOR_PATTERN, description="next_cursor of the previous page (opaque); wins over page"
+    )
     page: int | None = Field(None, ge=1, le=1_000_000, description="page number from 1 (instead of a cursor)")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="results per page")
 
 
-def encode_cursor(last_id: Any) -> str:
-    raw = json.dumps({"after": last_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+class IntPageParams(PageParams):
+    """Paging of lists whose ids are numbers."""
 
-
-def decode_cursor(cursor: str) -> Any:
-    """The id after which the next page starts; a 422 naming ``cursor`` when it is not one of ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        after = json.loads(raw)["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-        raise _bad_cursor() from exc
-    if not isinstance(after, str | int) or isinstance(after, bool):
-        raise _bad_cursor()
-    return after
-
-
-def _bad_cursor() -> ApiError:
-    where = "query.cursor"
-    return ApiError(
-        422,
-        "invalid_parameter",
-        f"invalid parameter: {where}",
-        [{"where": where, "message": "not a cursor given by this API"}],
+    cursor: str | None = Field(
+        None, pattern=INT_CURSOR_PATTERN, description="next_cursor of the previous page (opaque); wins over page"
     )
+
+
+def encode_cursor(last_id: Any) -> str:
+    if isinstance(last_id, int):
+        return format(last_id, "x")
+    return str(last_id).encode().hex()
+
+
+def decode_cursor(cursor: str, *, numbers: bool = False) -> Any:
+    """The id after which the next page starts; a 422 naming ``cursor`` when it is not of the cursor's form."""
+    try:
+        return int(cursor, 16) if numbers else bytes.fromhex(cursor).decode("utf-8", "replace")
+    except ValueError as exc:
+        where = "query.cursor"
+        raise ApiError(
+            422,
+            "invalid_parameter",
+            f"invalid parameter: {where}",
+            [{"where": where, "message": "not a cursor given by this API"}],
+        ) from exc
 
 
 @dataclass
@@ -59,20 +66,14 @@ class Page:
     meta: dict[str, Any]
 
 
-def paginate(qs: QuerySet[Any], *, cursor: str | None, page: int | None, page_size: int) -> Page:
-    """One page of ``qs`` in id order, with ``count``, ``page_size``, ``page``, ``pages`` and ``next_cursor``."""
-    if cursor is not None and page is not None:
-        raise ApiError(
-            422,
-            "invalid_parameter",
-            "invalid parameter: query.page (give cursor or page, not both)",
-            [{"where": "query.page", "message": "give cursor or page, not both"}],
-        )
+def paginate(qs: QuerySet[Any], *, cursor: str | None, page: int | None, page_size: int, numbers: bool = False) -> Page:
+    """One page of ``qs`` in id order, with ``count``, ``page_size``, ``page``, ``pages`` and ``next_cursor``;
+    ``numbers``: the ids are numbers. A cursor wins over a page number."""
     qs = qs.order_by("pk")
     count = qs.count()
     pages = max(1, math.ceil(count / page_size))
     if cursor is not None:
-        after = decode_cursor(cursor)
+        after = decode_cursor(cursor, numbers=numbers)
         rows = list(qs.filter(pk__gt=after)[: page_size + 1])
     else:
         number = page or 1

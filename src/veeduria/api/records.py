@@ -3,19 +3,18 @@ each with its own typed answer and filters built from the registry and the model
 
 (No ``from __future__ import annotations`` here: the views made per type are annotated with their own schemas.)"""
 
-import datetime as dt
 from typing import Any, Literal
 from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponsePermanentRedirect
-from django.utils import timezone
 from ninja import Query, Router
 from pydantic import Field, create_model
 
 from veeduria.api import schemas, serialize
 from veeduria.api.errors import ApiError, ErrorOut
 from veeduria.api.paging import PageParams, paginate
+from veeduria.api.params import UpdatedSince, since
 from veeduria.evidence.models import Source, SourceKind
 from veeduria.records import queries
 from veeduria.records.merge import redirect_target
@@ -24,13 +23,6 @@ from veeduria.records.registry import RECORD_TYPES, RecordType
 router = Router(tags=["records"])
 sources_router = Router(tags=["sources"])
 ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
-
-
-def since(value: dt.datetime | None) -> dt.datetime | None:
-    """``updated_since`` in UTC when it came without a time zone."""
-    if value is None or timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value, dt.UTC)
 
 
 def _kind_type(rt: RecordType) -> Any:
@@ -48,10 +40,7 @@ def filters_schema(rt: RecordType) -> type[PageParams]:
     if rt.kind_field:
         fields["kind"] = (_kind_type(rt) | None, Field(None, description=f"the record's {rt.kind_field}"))
     fields["q"] = (str | None, Field(None, max_length=200, description="search text (docs/search.md)"))
-    fields["updated_since"] = (
-        dt.datetime | None,
-        Field(None, description="only records changed at or after this time (ISO 8601; UTC without a zone)"),
-    )
+    fields["updated_since"] = (UpdatedSince, None)
     fields["withdrawn"] = (bool, Field(False, description="include withdrawn records"))
     return create_model(f"{rt.model.__name__}Filters", __base__=PageParams, **fields)
 
@@ -127,7 +116,7 @@ def unknown_detail(request: HttpRequest, type_key: str, record_id: str) -> None:
 class SourceFilters(PageParams):
     kind: SourceKind | None = Field(None, description="the kind of source")
     q: str | None = Field(None, max_length=200, description="words of the title or publisher, or part of the id")
-    updated_since: dt.datetime | None = Field(None, description="only sources changed at or after this time")
+    updated_since: UpdatedSince = None
 
 
 @sources_router.get("", response={200: schemas.SourcePage, **ERRORS}, summary="Sources", operation_id="list_sources")

@@ -125,7 +125,10 @@ class HistoryEntry(Schema):
     action: Literal[tuple(str(v) for v in Revision.Action.values)]  # type: ignore[valid-type]
     reason: str
     source: str = Field(description="the source on whose authority an import made the change, else empty")
-    changes: dict[str, list[Any]] = Field(description="{field: [old, new]} of an update; empty for a creation")
+    changes: dict[str, Any] = Field(
+        description="{field: [old, new]} of an update or a merge (which also names the id merged_from); "
+        "empty for a creation"
+    )
 
 
 class RelatedIds(Schema):

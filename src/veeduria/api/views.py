@@ -61,7 +61,7 @@ def types(request: HttpRequest) -> list[dict[str, Any]]:
 
 class SearchFilters(Schema):
     q: str = Field(..., min_length=1, max_length=500, description='words, "a phrase", prefix*')
-    type: str | None = Field(None, max_length=60, description="record type, or documents")
+    type: Literal[search_params.TYPES] | None = Field(None, description="record type, or documents")  # type: ignore[valid-type]
     year: int | None = Field(None, ge=1800, le=2200)
     country: str | None = Field(None, max_length=120, description="country id or ISO3 code, e.g. usa or USA")
     source_kind: SourceKind | None = None
