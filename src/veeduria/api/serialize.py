@@ -61,6 +61,19 @@ def _child_fields(model: type[models.Model]) -> list[tuple[str, list[Any]]]:
     return out
 
 
+def public_fields_of(model: type[models.Model], *, leave_out: frozenset[str] = frozenset()) -> list[Any]:
+    """The public fields of ``model`` (as its schema declares them), read once."""
+    return _fields(model, leave_out)
+
+
+def citation_out(citation: Citation) -> dict[str, Any]:
+    """A citation with a brief of its source (selected with it)."""
+    return {
+        **fields_dict(citation, _fields(Citation, frozenset({*_LINK, "source"}))),
+        "source": source_brief(citation.source),
+    }
+
+
 def with_public_prefetches(qs: QuerySet[Any], rt: RecordType) -> QuerySet[Any]:
     """``qs`` (records of ``rt``) with everything :func:`record_out` reads prefetched, and nothing else joined."""
     model = rt.model
@@ -82,10 +95,7 @@ def record_out(rt: RecordType, obj: Record) -> dict[str, Any]:
     data: dict[str, Any] = {"type": rt.key, **fields_dict(obj, _fields(rt.model))}
     for name, fields in _child_fields(rt.model):
         data[name] = [fields_dict(row, fields) for row in getattr(obj, name).all()]
-    citation_fields = _fields(Citation, frozenset({*_LINK, "source"}))
-    data["citations"] = [
-        {**fields_dict(c, citation_fields), "source": source_brief(c.source)} for c in obj.citations.all()
-    ]
+    data["citations"] = [citation_out(c) for c in obj.citations.all()]
     alternative_fields = _fields(AlternativeValue, frozenset(_LINK))
     data["alternatives"] = [fields_dict(a, alternative_fields) for a in obj.alternatives.all()]
     return data

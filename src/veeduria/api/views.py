@@ -12,7 +12,9 @@ from ninja import Query, Schema
 from pydantic import Field
 
 from veeduria.api.docs import VendoredSwagger
+from veeduria.api.documents import router as documents_router
 from veeduria.api.errors import ApiError, ErrorOut, JsonErrorsAPI, install
+from veeduria.api.findings import router as findings_router
 from veeduria.api.index import endpoint_index
 from veeduria.api.records import router as records_router
 from veeduria.api.records import sources_router
@@ -131,4 +133,6 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any
 
 api.add_router("/records", records_router)
 api.add_router("/sources", sources_router)
+api.add_router("/findings", findings_router)
+api.add_router("/documents", documents_router)
 api.add_router("/claims", claims_router)
