@@ -62,7 +62,7 @@ def glossary_context() -> dict[str, Any]:
     categories = []
     for label in [*glossary_data.CATEGORIES, *sorted(set(counts) - set(glossary_data.CATEGORIES))]:
         meaning, source = glossary_data.CATEGORIES.get(label, ("", None))
-        scheme, n = counts.get(label, (source.title if source else "", 0))
+        scheme, n = counts.get(label, ("", 0))
         categories.append({"scheme": scheme, "label": label, "count": n, "meaning": meaning, "source": source})
     return {
         "programmes": programmes,
@@ -70,7 +70,7 @@ def glossary_context() -> dict[str, Any]:
         "categories": categories,
         "fmtrpt": glossary_data.FMTRPT,
         "bsr_site": glossary_data.BSR_SITE,
-        "facilities_href": reverse("portal:facilities-list"),
+        "classifications_href": reverse("portal:facility_classifications-list"),
     }
 
 
