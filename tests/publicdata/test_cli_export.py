@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,20 @@ def test_as_of_needs_a_date() -> None:
 def test_all_refuses_options_it_would_ignore(data_dir: Path, tmp_path: Path) -> None:
     refused = run("export", "--all", str(tmp_path / "x"), "--type", "countries", data_dir=data_dir)
     assert refused.returncode == 1 and "--all" in refused.stderr
+
+
+def test_dataset_zip_loads_the_same_records_into_a_fresh_database(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("export", "--all", str(out), data_dir=data_dir).returncode == 0
+    dataset = tmp_path / "dataset"
+    with zipfile.ZipFile(out / "dataset.zip") as archive:
+        archive.extractall(dataset)
+    assert "window_start: 2023-06" in (dataset / "authorizations.yaml").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    assert run("init", "--no-load", data_dir=fresh).returncode == 0
+    loaded = run("load", str(dataset), data_dir=fresh)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "total: 6 created" in loaded.stdout
+    before = run("export", "--include-sources", data_dir=data_dir).stdout
+    after = run("export", "--include-sources", data_dir=fresh).stdout
+    assert after == before and len(after.splitlines()) == 6

@@ -54,7 +54,7 @@ def test_manifest_counts_sizes_and_checksums_match_the_files(exported: tuple[Pat
     for rt in RECORD_TYPES:
         assert {f"{rt.key}.csv", f"{rt.key}.jsonl"} <= names
     assert {"sources.csv", "citations.csv", "findings.csv", "documents.csv", "facilities.geojson"} <= names
-    assert {"claim-reviews.jsonld", "veeduria.sqlite", "authorizations-places.csv"} <= names
+    assert {"claim-reviews.jsonld", "veeduria.sqlite", "authorizations-places.csv", "dataset.zip"} <= names
     for f in manifest["files"]:
         data = (folder / f["name"]).read_bytes()
         assert f["bytes"] == len(data)

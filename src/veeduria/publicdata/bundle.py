@@ -1,6 +1,7 @@
 """One export set in a folder: per type CSV and JSON Lines, child rows, citations and alternative values, the
 findings, the documents' metadata, GeoJSON of the places with coordinates, ClaimReview JSON-LD, a SQLite snapshot
-of it all and ``manifest.json``. Every table is read once, streamed, and written to all its files at once."""
+of it all, the records in the format ``veeduria load`` reads (``dataset.zip``) and ``manifest.json``. Every table
+is read once, streamed, and written to all its files at once."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils import translation
 from veeduria.publicdata import manifest
 from veeduria.publicdata.as_of import end_of_day
 from veeduria.publicdata.csv_safe import neutralise
+from veeduria.publicdata.dataset import ZIP_NAME, DatasetZip
 from veeduria.publicdata.streams import Selection, SourceBriefs, iter_type
 from veeduria.publicdata.tables import (
     Column,
@@ -124,9 +126,12 @@ class ExportSet:
             for shared in (citation_table(), alternative_table()):
                 self._open_table(shared)
             briefs = SourceBriefs()
+            self.dataset = DatasetZip(self.folder / ZIP_NAME)
             for key in export_keys():
                 self.progress(key)
                 self._write_records(key, briefs)
+            self.dataset.close()
+            self.counts[ZIP_NAME] = self.dataset.count
             self._write_other("documents", model_columns(_document_model(), ("error",)), self._documents())
             if self.selection.as_of is None:
                 self.progress("findings")
@@ -152,7 +157,7 @@ class ExportSet:
         jsonl_name = f"{key}.jsonl"
         lines = 0
         with (self.folder / jsonl_name).open("w", encoding="utf-8") as jsonl:
-            for data in iter_type(key, self.selection, briefs):
+            for data in self.dataset.write(key, model, iter_type(key, self.selection, briefs)):
                 jsonl.write(json.dumps(data, ensure_ascii=False) + "\n")
                 lines += 1
                 for table, row in flat_rows(key, data):

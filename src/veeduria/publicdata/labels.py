@@ -13,6 +13,7 @@ FORMAT_LABELS = {
     "geojson": "GeoJSON",
     "claimreview": "ClaimReview JSON-LD",
     "sqlite": "SQLite",
+    "dataset": "YAML (zip)",
 }
 
 
@@ -27,6 +28,7 @@ def content_label(name: str) -> str:
         "documents": _("Documentos (metadatos)"),
         "claim-reviews": _("Verificaciones"),
         "veeduria": _("Todos los datos públicos en una base de datos"),
+        "dataset": _("Todos los registros en el formato que carga «veeduria load»"),
     }
     if stem in fixed:
         return str(fixed[stem])
@@ -47,4 +49,4 @@ def format_label(fmt: str) -> str:
 
 
 def sort_key(name: str) -> tuple[int, str]:
-    return (1 if name.endswith(".sqlite") else 0, capfirst(content_label(name)).casefold())
+    return (1 if name.endswith((".sqlite", ".zip")) else 0, capfirst(content_label(name)).casefold())

@@ -24,6 +24,7 @@ FORMATS = {
     ".geojson": "geojson",
     ".jsonld": "claimreview",
     ".sqlite": "sqlite",
+    ".zip": "dataset",
 }
 #: where the bundled data sets are described (data/README.md and data/external/manifest.yaml)
 DATA_DIR = Path(settings.PROJECT_DIR) / "data"
@@ -77,7 +78,7 @@ def datasets(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
 
 
 def _order(name: str) -> tuple[int, str]:
-    return (1 if name.endswith(".sqlite") else 0, name)
+    return (1 if name.endswith((".sqlite", ".zip")) else 0, name)
 
 
 def write(folder: Path, counts: dict[str, int], selection: Selection, language: str) -> dict[str, Any]:

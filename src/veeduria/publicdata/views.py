@@ -21,6 +21,7 @@ CONTENT_TYPES = {
     ".jsonld": "application/ld+json",
     ".sqlite": "application/vnd.sqlite3",
     ".json": "application/json",
+    ".zip": "application/zip",
 }
 
 
