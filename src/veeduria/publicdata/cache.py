@@ -1,9 +1,9 @@
 """Export sets generated on demand into ``$VEEDURIA_DATA_DIR/exports/`` and kept until the data changes.
 
-The folder of a set is named by its language and a fingerprint of the data (the last revision, the findings,
-the documents and the sources): a change gives a new fingerprint, the next request writes a new set and the
-older sets of that language are removed. Two processes asking at once write it once (a file lock). The portal
-never makes a reader wait for it: while a set is written (in a thread) it serves the previous one."""
+The folder of a set is named by its language and a fingerprint of the data (the latest revision, finding and
+document): a change gives a new fingerprint, the next request writes a new set and the older sets of that
+language are removed. Two processes asking at once write it once (a file lock). The portal never makes a reader
+wait for it: while a set is written (in a thread) it serves the previous one."""
 
 from __future__ import annotations
 
@@ -16,11 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Max
 
-from veeduria.documents.models import Document
-from veeduria.evidence.models import Revision, Source
-from veeduria.oversight.models import Finding
 from veeduria.publicdata import manifest
 from veeduria.publicdata.bundle import ExportSet
 from veeduria.publicdata.streams import Selection
@@ -31,15 +27,11 @@ def exports_dir() -> Path:
 
 
 def fingerprint() -> str:
-    """A short digest of what an export shows: it changes whenever a record, finding, document or source does."""
-    parts = [
-        manifest.generator(),
-        Revision.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("created_at")),
-        Finding.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("computed_at")),
-        Document.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("extracted_at")),
-        Source.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    """A short digest of what an export shows: the data version the HTTP caching uses (the latest revision, finding
+    and document, and the installed code), read in one query; it changes whenever the public data do."""
+    from veeduria.http_cache import data_version
+
+    return hashlib.sha256(f"{manifest.generator()}|{data_version().tag}".encode()).hexdigest()[:16]
 
 
 def current_set(language: str) -> tuple[Path, dict[str, Any]]:
