@@ -1,6 +1,10 @@
 # Veeduría: the two commands of the quickstart are `make serve` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+#: the interpreter: PYTHON=/path/to/python overrides; else the first of python3.11, python3.12, python3.13 that runs
+SUPPORTED_PYTHONS := python3.11 python3.12 python3.13
+ifndef PYTHON
+PYTHON := $(firstword $(foreach p,$(SUPPORTED_PYTHONS),$(shell $(p) -c 'import sys' >/dev/null 2>&1 && command -v $(p))))
+endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -10,6 +14,13 @@ export VEEDURIA_DATA_DIR ?= $(CURDIR)/var
 .PHONY: serve test install install-test system-deps lint typecheck pytest messages bench clean
 
 $(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Veeduría needs Python 3.11, 3.12 or 3.13 and found none of $(SUPPORTED_PYTHONS)."; \
+	  echo "Install one (Debian/Ubuntu: sudo apt-get install python3 python3-venv; Ubuntu 24.04 ships 3.12)"; \
+	  echo "or name it: make serve PYTHON=/path/to/python3.12"; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || { \
+	  echo "$(PYTHON) is not Python 3.11, 3.12 or 3.13: install one of them or set PYTHON=/path/to/python3.12"; exit 1; }
+	@echo "creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
 	  echo "installing Debian's python3-venv (needed to create $(VENV))"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
