@@ -48,6 +48,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
         f["content"] = labels.content_label(f["name"])
         f["format_label"] = labels.format_label(f["format"])
         f["url"] = reverse("portal:download-file", kwargs={"name": f["name"]})
+        f["sha256_parts"] = [f["sha256"][i : i + 16] for i in range(0, len(f["sha256"]), 16)]  # may wrap between
     context["files"] = files
     context["manifest"] = data
     context["created"] = dt.datetime.fromisoformat(data["created"])
