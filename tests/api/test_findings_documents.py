@@ -92,7 +92,7 @@ def test_documents_list_and_detail(client: Client, tmp_path: Path, settings: Any
     assert doc["url_es"] == f"/es/documentos/{c.document.pk}/" and doc["url_en"] == f"/en/documents/{c.document.pk}/"
     original = client.get(doc["file_url"])
     assert original.status_code == 200
-    original.close()
+    assert b"".join(original.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     detail = client.get(f"/api/v1/documents/{c.document.pk}").json()
     assert [p["number"] for p in detail["pages"]] == [1, 2, 3]
     assert "Autorízase el ingreso de 100 efectivos" in detail["pages"][1]["text"]

@@ -3,12 +3,15 @@ request that breaks it accepted. Bounded and deterministic: 25 examples per oper
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -34,10 +37,17 @@ schema = _schema()
 
 
 @pytest.fixture
-def app(mini_dataset: Path) -> Any:
-    """The whole WSGI application (middleware included) over the small test dataset."""
+def app(mini_dataset: Path) -> Iterator[Any]:
+    """The whole WSGI application (middleware included) over the small test dataset; the connection is kept between
+    requests, as Django's test client does, so that the test's transaction is read (and PostgreSQL's not closed)."""
     load_folder(mini_dataset)
-    return get_wsgi_application()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -132,3 +132,22 @@ def test_history_and_related(client: Client, loaded: Path) -> None:
     assert {"type": "authorizations", "field": "foreign_countries", "ids": ["rl-100"], "more": False} in country[
         "related"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "count"),
+    [
+        ("2547-07-30T12:42:53.53+17:53", 0),  # a zone PostgreSQL does not take: read in UTC
+        ("9999-12-31T23:00:00-05:00", 0),  # past the calendar's end in UTC
+        ("0001-01-01T00:00:00+05:00", 1),
+        ("2000-01-01", 1),
+    ],
+)
+def test_updated_since_at_the_edges(client: Client, loaded: Path, value: str, count: int) -> None:
+    response = client.get("/api/v1/records/authorizations", {"updated_since": value})
+    assert response.status_code == 200 and response.json()["count"] == count
+
+
+def test_updated_since_is_an_iso_date(client: Client, loaded: Path) -> None:
+    response = client.get("/api/v1/records/authorizations", {"updated_since": "1700000000"})
+    assert response.status_code == 422 and "query.updated_since" in response.json()["error"]["message"]

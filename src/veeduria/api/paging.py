@@ -49,7 +49,10 @@ def encode_cursor(last_id: Any) -> str:
 def decode_cursor(cursor: str, *, numbers: bool = False) -> Any:
     """The id after which the next page starts; a 422 naming ``cursor`` when it is not of the cursor's form."""
     try:
-        return int(cursor, 16) if numbers else bytes.fromhex(cursor).decode("utf-8", "replace")
+        if numbers:
+            return int(cursor, 16)
+        # no id holds a NUL (nor may PostgreSQL compare with one): after "a\0b" is after "ab"
+        return bytes.fromhex(cursor).decode("utf-8", "replace").replace("\x00", "")
     except ValueError as exc:
         where = "query.cursor"
         raise ApiError(

@@ -27,7 +27,13 @@ UpdatedSince = Annotated[
 
 
 def since(value: dt.datetime | None) -> dt.datetime | None:
-    """``updated_since`` in UTC when it came without a time zone."""
-    if value is None or timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value, dt.UTC)
+    """``updated_since`` in UTC (taken as UTC when it came without a time zone; the ends of the calendar when the
+    zone moves it past them)."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        return (dt.datetime.max if value.year > 1 else dt.datetime.min).replace(tzinfo=dt.UTC)
