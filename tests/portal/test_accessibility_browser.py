@@ -30,6 +30,7 @@ PAGES: list[tuple[str, dict[str, str], str]] = [
     ("portal:home", {}, ""),
     ("portal:authorizations-list", {}, ""),
     ("portal:authorizations-detail", {"pk": "rl-32214"}, ""),
+    ("portal:facilities-detail", {"pk": "base-ancon"}, ""),
     ("portal:search", {}, "?q=Resolute"),
     ("portal:answer-bases-default", {}, ""),
     ("portal:findings", {}, ""),
