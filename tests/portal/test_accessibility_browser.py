@@ -163,3 +163,12 @@ def test_axe_reports_a_violation_when_there_is_one(live_server: Any, page: Any) 
     page.set_content("<!doctype html><html><head><title>t</title></head><body><main><input></main></body></html>")
     found = " ".join(_violations(page))
     assert "html-has-lang" in found and "label" in found
+
+
+def test_a_record_prints_without_the_site_shell(live_server: Any, page: Any) -> None:
+    page.goto(f"{live_server.url}/es/autorizaciones/rl-32214/")
+    page.emulate_media(media="print")
+    assert not page.locator("header.site").is_visible() and not page.locator("footer.site").is_visible()
+    assert page.get_by_role("heading", level=1).is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("header.site").is_visible()

@@ -131,3 +131,10 @@ def test_admin_is_titled_veeduria(client: Client, db: Any, lang: str, header: st
     html = client.get("/admin/login/", headers={"accept-language": lang}).content.decode()
     assert header in html and "Django" not in _text(html).replace("django", "")
     assert "<title>" in html and "Veeduría" in html.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+def test_home_without_findings_says_so(client: Client, dataset: dict[str, Any]) -> None:
+    html = client.get("/en/").content.decode()
+    section = html.split('id="findings-title"', 1)[1].split("</section>", 1)[0]
+    assert "No open findings." in section and "See the 0 findings" not in section
+    assert f'href="{_url("portal:methodology", "en")}#oversight"' in section
