@@ -151,3 +151,18 @@ def test_updated_since_at_the_edges(client: Client, loaded: Path, value: str, co
 def test_updated_since_is_an_iso_date(client: Client, loaded: Path) -> None:
     response = client.get("/api/v1/records/authorizations", {"updated_since": "1700000000"})
     assert response.status_code == 422 and "query.updated_since" in response.json()["error"]["message"]
+
+
+def test_detail_queries_do_not_grow_with_related_records(
+    client: Client, loaded: Path, django_assert_max_num_queries: Any
+) -> None:
+    from veeduria.records.models import Actor
+
+    Actor.objects.bulk_create(
+        Actor(id=f"actor-{i:03d}", name_es=f"Actor {i}", kind="ministry", country_id="frn") for i in range(150)
+    )
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/records/countries/frn").json()
+    actors = next(r for r in body["related"] if r["type"] == "actors")
+    assert (len(actors["ids"]), actors["more"], actors["ids"][0]) == (100, True, "actor-000")
+    assert {"type": "authorizations", "field": "foreign_countries", "ids": ["rl-100"], "more": False} in body["related"]
