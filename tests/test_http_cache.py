@@ -21,7 +21,14 @@ from veeduria.records.models import Authorization
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ("/es/", "/en/authorizations/rl-100/", "/api/v1/records/authorizations/rl-100", "/api/v1/records/countries")
+PAGES = (
+    "/es/",
+    "/en/authorizations/rl-100/",
+    "/api/v1/records/authorizations/rl-100",
+    "/api/v1/records/countries",
+    "/es/hallazgos.csv",  # a download
+    "/en/findings.json",
+)
 
 
 @pytest.fixture
