@@ -307,3 +307,22 @@ def test_every_chart_has_its_table_csv_sources_and_words_in_the_language(
     sale = [v["value"] for v in specs["money-sale"]["data"]["values"]]
     assistance = [v["value"] for v in specs["money-assistance"]["data"]["values"]]
     assert 1_500_000_000 in sale and 1_500_000_000 not in assistance
+
+
+def test_a_yearly_row_repeating_a_dated_report_is_shown_once(figures: dict[str, Any]) -> None:
+    """A yearly series (one row per year) beside dated reports of the same year: the dated report is kept and the
+    year's own row left out; a year with no dated known count keeps its own row."""
+    peru, usa = figures["peru"], figures["usa"]
+    for pk, year, count in [("pc-2024", 2024, 43), ("pc-2022", 2022, 51)]:
+        m.PersonnelCount.objects.create(
+            id=pk,
+            host_country=peru,
+            sending_country=usa,
+            year=year,
+            month=None,
+            service="total",
+            category="active_duty",
+            count=count,
+        )
+    periods = [period for period, _ in personnel_over_time(host=peru.pk, category="active_duty").rows]
+    assert periods == ["2022", "2023-03", "2023-09", "2024-12", "2025-12"]

@@ -89,7 +89,8 @@ def training_by_year_and_program(*, host: str | None = None) -> tuple[Table, Tab
 def personnel_over_time(*, host: str | None = None, sender: str | None = None, category: str = "") -> Table:
     """Personnel counts by year and month (rows) and service (columns). A count the source does not give is an
     unknown :class:`Figure`; an ``incomplete`` count, or a sum over host countries with an unknown part, is a
-    lower bound."""
+    lower bound. A year's own row (a yearly series repeating one of that year's reports) is left out where the
+    same year has a dated report with a known count, so that one snapshot is not shown twice."""
     qs = PersonnelCount.objects.filter(status=Status.PUBLISHED)
     if host:
         qs = qs.filter(host_country_id=host)
@@ -104,6 +105,8 @@ def personnel_over_time(*, host: str | None = None, sender: str | None = None, c
         figure = Figure(row["count"], bool(row["incomplete"]) and row["count"] is not None)
         key = (period, column)
         cells[key] = cells[key].plus(figure) if key in cells else figure  # several host countries: added up
+    dated = {key[0][:4] for key, figure in cells.items() if len(key[0]) > 4 and figure.value is not None}
+    cells = {key: figure for key, figure in cells.items() if len(key[0]) > 4 or key[0] not in dated}
     periods = sorted({k[0] for k in cells})
     columns = sorted({k[1] for k in cells}, key=lambda c: (c != "total", c))
     return _pivot(dict(cells), columns, periods)
