@@ -50,6 +50,8 @@ def test_repeat_with_the_etag_is_304_without_running_the_view(
         again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     assert (again.headers["ETag"], again.headers["Cache-Control"]) == (etag, first.headers["Cache-Control"])
+    assert {"Accept-Encoding", "Cookie"} <= {v.strip() for v in again.headers["Vary"].split(",")}
+    assert {"Accept-Encoding", "Cookie"} <= {v.strip() for v in first.headers["Vary"].split(",")}
     assert client.get(url, HTTP_IF_NONE_MATCH=f'"other", W/{etag}').status_code == 304  # weak comparison
     assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
 

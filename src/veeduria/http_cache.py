@@ -142,7 +142,8 @@ def _public_headers(response: HttpResponseBase, etag: str, version: DataVersion)
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(version.modified.timestamp())
     response.headers["Cache-Control"] = f"public, max-age={_max_age()}, must-revalidate"
-    patch_vary_headers(response, ("Accept-Encoding",))
+    # Cookie: a copy kept for an anonymous reader is never shown to an editor who logs in (nor theirs to others)
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
 
 
 class HttpCacheMiddleware:
