@@ -206,3 +206,14 @@ def test_a_chosen_value_without_records_can_be_removed(client: Client, more: dic
     assert len(department) == 1
     assert html_lib.unescape(department[0][0]) == "?kind=base"
     assert "X" * 60 in department[0][1] and "X" * 61 not in department[0][1]
+
+
+def test_a_decision_date_taken_from_another_date_says_which(dataset: dict[str, Any], client: Client) -> None:
+    """Without an approval or publication date, the date of the decision is the start of the authorized period:
+    the list and the record page say so beside the date (it is not when anyone decided)."""
+    make_authorization("rl-32999", dataset["peru"], dataset["usa"], approved_on=None, window_start=dt.date(2025, 1, 1))
+    for url in ("/es/autorizaciones/", "/es/autorizaciones/rl-32999/"):
+        body = client.get(url).content.decode()
+        assert "1 de enero de 2025 (inicio del periodo autorizado)" in body, url
+    body = client.get("/en/authorizations/").content.decode()
+    assert "(start of the authorized period)" in body, re.findall(r"[^>]{0,40}2025[^<]{0,60}", body)

@@ -129,7 +129,12 @@ def field_value(obj: Any, f: Any) -> Value:
         return Value(text=yes_no(raw))
     if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
         prec = precision_field(type(obj), name)
-        return Value(text=format_date(raw, getattr(obj, prec) if prec else Precision.DAY))
+        text = format_date(raw, getattr(obj, prec) if prec else Precision.DAY)
+        stem = name.removesuffix("_date")
+        basis = getattr(obj, f"{stem}_basis", "")  # the date of the decision taken from another date
+        if basis and basis != "approved":
+            text += f" ({getattr(obj, f'get_{stem}_basis_display')()})"
+        return Value(text=text)
     if isinstance(f, models.DateTimeField):
         return Value(text=formats.date_format(raw, "DATETIME_FORMAT"))
     if isinstance(f, models.URLField):
