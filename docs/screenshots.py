@@ -3,8 +3,8 @@
     .venv/bin/python docs/screenshots.py [--base-url http://127.0.0.1:8000] [--authorization ID]
 
 Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
-Writes docs/screenshots/home.png, answer-bases.png, findings.png, authorizations-list.png, authorization.png and
-figures.png (English).
+Writes docs/screenshots/home.png, answer-bases.png, findings.png, authorizations-list.png, authorization.png,
+figures.png (English, once the charts are drawn), map.png, timeline.png and phone.png (the home page 360 px wide).
 """
 
 from __future__ import annotations
@@ -53,7 +53,17 @@ def main() -> None:
         page.screenshot(path=str(OUT / "authorization.png"))
         page.set_viewport_size({"width": 1200, "height": 1100})
         page.goto(f"{base}/en/figures/?country=per")
+        page.locator("figure svg, .chart svg, .vega-embed svg").first.wait_for(timeout=15000)
         page.screenshot(path=str(OUT / "figures.png"))
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.goto(f"{base}/es/mapa/")
+        page.locator(".leaflet-container path").first.wait_for(timeout=15000)
+        page.screenshot(path=str(OUT / "map.png"))
+        page.goto(f"{base}/es/cronologia/?year=2024")
+        page.screenshot(path=str(OUT / "timeline.png"))
+        phone = browser.new_page(viewport={"width": 360, "height": 740})
+        phone.goto(f"{base}/es/")
+        phone.screenshot(path=str(OUT / "phone.png"))
         browser.close()
     print(f"screenshots written to {OUT}")
 
