@@ -217,3 +217,11 @@ def test_a_decision_date_taken_from_another_date_says_which(dataset: dict[str, A
         assert "1 de enero de 2025 (inicio del periodo autorizado)" in body, url
     body = client.get("/en/authorizations/").content.decode()
     assert "(start of the authorized period)" in body, re.findall(r"[^>]{0,40}2025[^<]{0,60}", body)
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "10000", "99999999999999999999999"])
+def test_a_year_no_date_can_hold_lists_nothing(dataset: dict[str, Any], client: Client, year: str) -> None:
+    """Years outside what a date can hold match no record, on every list (a date-year list raised an error)."""
+    for rt in RECORD_TYPES:
+        response = client.get(f"/es/{rt.slug_es}/", {"year": year})
+        assert response.status_code == 200, (rt.key, year)

@@ -31,6 +31,10 @@ def published(qs: QuerySet, *, include_withdrawn: bool = False) -> QuerySet:
     return qs if include_withdrawn else qs.exclude(status=Status.WITHDRAWN)
 
 
+#: the years a date can hold: outside them a year filter matches nothing
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
 def filter_year(qs: QuerySet, rt: RecordType, year: int | str | None) -> QuerySet:
     """Filter on the record type's year field: a date (``__year``), a number, or a text starting with the year
     (optionally after "FY")."""
@@ -40,6 +44,8 @@ def filter_year(qs: QuerySet, rt: RecordType, year: int | str | None) -> QuerySe
         year_int = int(str(year).strip())
     except ValueError:
         return qs.none()
+    if not MIN_YEAR <= year_int <= MAX_YEAR:
+        return qs.none()  # no record has such a year (and a date cannot hold it)
     field = _field(rt.model, rt.year_field)
     if isinstance(field, models.DateField):
         return qs.filter(**{f"{rt.year_field}__year": year_int})
