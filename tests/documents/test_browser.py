@@ -10,6 +10,8 @@ import pytest
 from tests.documents.fixtures import Cited, cited_resolution
 from tests.portal.test_browser import ARGS, CHROMIUM, _wait_for_request_threads
 
+from ..browser_requests import requests_leaving
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
@@ -27,10 +29,13 @@ def browser_page(live_server: Any, cited: Cited) -> Any:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1200, "height": 900})
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            outside = requests_leaving(page)
+            yield page
         finally:
             browser.close()
     _wait_for_request_threads()
+    assert not outside, f"requests left the machine: {outside}"
 
 
 def test_citation_opens_the_cited_page(live_server: Any, cited: Cited, browser_page: Any) -> None:

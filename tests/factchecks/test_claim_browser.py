@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ..browser_requests import requests_leaving
 from ..portal.test_browser import ARGS, CHROMIUM, _wait_for_request_threads
 from .claim_fixtures import checks_fixture  # noqa: F401  (the fixture "checks")
 
@@ -27,10 +28,13 @@ def page(live_server: Any, checks: dict[str, Any]) -> Any:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1200, "height": 900})
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            outside = requests_leaving(page)
+            yield page
         finally:
             browser.close()
     _wait_for_request_threads()
+    assert not outside, f"requests left the machine: {outside}"
 
 
 def _json_ld(page: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.portal.test_browser import ARGS, CHROMIUM, _wait_for_request_threads
 
+from ..browser_requests import requests_leaving
 from .test_matching_db import make_claim
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -34,10 +35,13 @@ def page(live_server: Any, claims: None) -> Any:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
+            outside = requests_leaving(page)
+            yield page
         finally:
             browser.close()
     _wait_for_request_threads()
+    assert not outside, f"requests left the machine: {outside}"
 
 
 def test_check_a_rumour_in_both_languages(live_server: Any, page: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from ..browser_requests import requests_leaving
 from .conftest import make_authorization
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one.
@@ -52,10 +53,12 @@ def browser_page(live_server: Any, records: dict[str, Any]) -> Any:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900}, device_scale_factor=1)
+            outside = requests_leaving(page)
             yield page
         finally:
             browser.close()
     _wait_for_request_threads()
+    assert not outside, f"requests left the machine: {outside}"
 
 
 def _wait_for_request_threads(timeout: float = 10.0) -> None:
