@@ -19,15 +19,51 @@ class YamlProblem(Exception):
     """A file that is not valid YAML, or has a duplicate key; the message names file and line."""
 
 
+#: how deeply mappings and lists may nest in a dataset file (deeper is refused, never a crash)
+MAX_DEPTH = 50
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """Safe YAML with limits: no aliases (``*name``: one small file could stand for gigabytes), bounded nesting."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem(
+                _("línea %(line)d: los alias de YAML (*%(name)s) no se aceptan en los archivos del conjunto de datos")
+                % {"line": event.start_mark.line + 1, "name": event.anchor}
+            )
+        if self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlProblem(
+                    _("línea %(line)d: más de %(max)d niveles anidados") % {"line": mark.line + 1, "max": MAX_DEPTH}
+                )
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+        return super().compose_node(parent, index)
+
+
+def _scalar(value: Any) -> bool:
+    """Whether a mapping key is a plain value (a list or a mapping as a key is refused)."""
+    return isinstance(value, str | int | float | bool | type(None))
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key: Any = loader.construct_object(key_node, deep=True)
+        if not _scalar(key):
+            raise YamlProblem(
+                _("línea %(line)d: una clave debe ser un texto, no %(kind)s")
+                % {"line": key_node.start_mark.line + 1, "kind": type(key).__name__}
+            )
         if key in result:
             raise YamlProblem(
                 _("línea %(line)d: clave duplicada %(key)s") % {"line": key_node.start_mark.line + 1, "key": repr(key)}
@@ -57,6 +93,12 @@ def read_yaml(path: Path) -> Any:
     """Parse ``path``; raise :class:`YamlProblem` naming the file and line on any syntax error."""
     try:
         text = path.read_text(encoding="utf-8")
+    except IsADirectoryError as exc:
+        raise YamlProblem(_("%(file)s: es una carpeta, no un archivo") % {"file": path.name}) from exc
+    except OSError as exc:
+        raise YamlProblem(
+            _("%(file)s: no se puede leer (%(error)s)") % {"file": path.name, "error": exc.strerror or exc}
+        ) from exc
     except UnicodeDecodeError as exc:
         raise YamlProblem(
             _("%(file)s: no es texto UTF-8 (byte %(byte)d)") % {"file": path.name, "byte": exc.start}
