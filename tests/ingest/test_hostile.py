@@ -112,6 +112,8 @@ def test_truncated_row(tmp_path: Path, populated: dict[str, int]) -> None:
         ("twelve", "line 3, column quantity (9): 'twelve' is not a number"),
         ("-4", "line 3, column quantity (9): negative count '-4'"),
         ("2.5", "line 3, column quantity (9): '2.5' is not a whole number"),
+        ("³", "line 3, column quantity (9): '³' is not a number"),
+        ("٣", "line 3, column quantity (9): '٣' is not a number"),
     ],
 )
 def test_bad_number(tmp_path: Path, populated: dict[str, int], bad: str, expected: str) -> None:
@@ -197,6 +199,10 @@ HUGE = "1" + "0" * 30
         (',"$30,000",', ",Infinity,", "line 3, column total_cost (10): 'Infinity' is not a number"),
         (',"$30,000",', ",12345678901234567.5,", "has more than 16 digits before the decimal point"),
         (",3,", ",3000000000,", "line 3, column quantity (9): 3000000000 is out of range (0 to 2147483647)"),
+        (',"$30,000",', ',"$3²",', "line 3, column total_cost (10): '$3²' is not an amount"),
+        (',"$30,000",', ",123456789012345678901234567890,", "line 3, column total_cost (10): "),
+        (',"$30,000",', ",1234567890123456789012345678901234567890.5,", "line 3, column total_cost (10): "),
+        (",3,", ",123456789012345678901234567890,", "line 3, column quantity (9): "),
     ],
 )
 def test_values_beyond_the_fields_limits(

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 EMPTY = {"", "na", "n/a", "nan", "null", "none", "-"}
-_NUMBER = re.compile(r"^\s*(-)?\s*\$?\s*(-)?\s*(\d[\d,]*(?:\.\d+)?|\.\d+)(.*)$", re.S)
+_NUMBER = re.compile(r"^\s*(-)?\s*\$?\s*(-)?\s*(\d[\d,]*(?:\.\d+)?|\.\d+)(.*)$", re.S | re.ASCII)
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _ISO_PARTIAL = re.compile(r"^(\d{4})-(\d{2}|xx|XX)-(\d{2}|xx|XX)$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -43,7 +43,7 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
     (only allowed when ``allow_residue``: scrape artefacts such as ``26 URUGUAY``)."""
     if type(value) is str:
         plain = value.lstrip("$").replace(",", "")
-        if plain.isdigit():  # fast path: "22660", "$22,660"
+        if plain.isascii() and plain.isdigit():  # fast path: "22660", "$22,660" (not "²" or "٣")
             return Decimal(plain), ""
     if is_empty(value):
         return None, ""
@@ -55,7 +55,7 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
         return Decimal(str(value)), ""
     text = str(value).strip()
     plain = text.lstrip("$").replace(",", "")
-    if plain.isdigit():  # fast path: "22660", "$22,660"
+    if plain.isascii() and plain.isdigit():  # fast path: "22660", "$22,660"
         return Decimal(plain), ""
     if text == "$":
         return None, ""
@@ -74,7 +74,7 @@ def number(value: Any, *, allow_residue: bool = False) -> tuple[Decimal | None, 
 
 def count(value: Any, *, allow_residue: bool = False) -> tuple[int | None, str]:
     """A non-negative whole number."""
-    if type(value) is str and value.isdigit():  # fast path
+    if type(value) is str and value.isascii() and value.isdigit():  # fast path
         return int(value), ""
     num, residue = number(value, allow_residue=allow_residue)
     if num is None:
