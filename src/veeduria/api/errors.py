@@ -85,8 +85,34 @@ def install(api: NinjaAPI) -> None:
         return error_response(api, request, ApiError(500, "server_error", "internal error"))
 
 
+#: what every text parameter may hold: no control character but tab, line feed and carriage return (the request
+#: guard, ``veeduria.request_guard``, refuses the others before any view)
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def _declare_text_pattern(schema: Any) -> None:
+    """Add :data:`TEXT_PATTERN` to every plain string of a parameter's schema (not to enums or formats)."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "string" and not {"enum", "format", "pattern", "const"} & set(schema):
+            schema["pattern"] = TEXT_PATTERN
+        for value in schema.values():
+            _declare_text_pattern(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _declare_text_pattern(value)
+
+
 class JsonErrorsAPI(NinjaAPI):
     """A NinjaAPI whose every answer, even a wrong method or an unknown address under it, is in the one shape."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        """The OpenAPI document, with what a text parameter may hold declared (see :data:`TEXT_PATTERN`)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                    _declare_text_pattern(parameter.get("schema"))
+        return schema
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls: list[URLResolver | URLPattern] = []
