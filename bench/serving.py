@@ -233,6 +233,11 @@ _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(url: str, *, duration: int, threads: int, connections: int) -> tuple[float, float, float, str]:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=duration + 60).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> tuple[float, float, float, str]:
+    """Requests/s, p50 and p99 in ms, and the error lines of ``wrk --latency``'s output."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     lat = {int(p): float(v) * _UNIT[u] for p, v, u in _LAT.findall(out)}
     errors = "; ".join(line.strip() for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line)
