@@ -62,7 +62,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from veeduria.records.models import Country
+    from veeduria.secret_key import write_key_file
 
+    if settings.SECRET_KEY_IS_EPHEMERAL and write_key_file():
+        print(_("clave secreta nueva en %(file)s") % {"file": settings.SECRET_KEY_FILE}, file=sys.stderr)
     _migrate()
     try:
         from veeduria.records.permissions import ensure_editor_group
@@ -432,10 +435,14 @@ def _plain(html_text: str) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the portal with gunicorn (a production-grade WSGI server)."""
+    from django.core.exceptions import ImproperlyConfigured
     from gunicorn.app.base import BaseApplication
 
-    from veeduria.wsgi import application
-
+    try:
+        from veeduria.wsgi import application
+    except ImproperlyConfigured as exc:
+        print(exc, file=sys.stderr)
+        return 2
     _ensure_dirs()
 
     class _Server(BaseApplication):  # type: ignore[misc]
@@ -451,6 +458,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Veeduría: http://{args.host}:{args.port}/es/", file=sys.stderr)
     _Server().run()
     return 0
+
+
+def cmd_secret_key(args: argparse.Namespace) -> int:
+    """Print a new secret key, or write one to the data directory's key file (never replacing one)."""
+    from django.conf import settings
+
+    from veeduria.secret_key import new_key, write_key_file
+
+    if not args.write:
+        print(new_key())
+        return 0
+    if write_key_file():
+        print(_("clave secreta nueva en %(file)s") % {"file": settings.SECRET_KEY_FILE})
+        return 0
+    print(_("%(file)s ya existe: se conserva") % {"file": settings.SECRET_KEY_FILE}, file=sys.stderr)
+    return 1
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -587,6 +610,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+
+    p = add("secret-key", cmd_secret_key, "print a new secret key, or write one to the data directory (--write)")
+    p.add_argument("--write", action="store_true", help="write it to the data directory's secret_key file if none")
 
     p = add("manage", cmd_manage, "run a Django management command, e.g. `veeduria manage createsuperuser`")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its arguments")

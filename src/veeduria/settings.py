@@ -6,6 +6,7 @@ Nothing else in the project reads ``os.environ``.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,24 @@ DATA_DIR = Path(os.environ.get("VEEDURIA_DATA_DIR", str(Path.cwd() / "var"))).re
 DEFAULT_DATASET_DIR = Path(os.environ.get("VEEDURIA_DATASET_DIR", str(PROJECT_DIR / "data" / "peru-us")))
 
 DEBUG = _env_bool("VEEDURIA_DEBUG", False)
-SECRET_KEY = os.environ.get("VEEDURIA_SECRET_KEY", "insecure-development-key-set-VEEDURIA_SECRET_KEY")
+#: the file in the data directory holding the secret key when ``VEEDURIA_SECRET_KEY`` is not set (written by
+#: ``veeduria init`` and ``veeduria secret-key --write``, readable by its owner only)
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
+def _secret_key(environment: str, stored: Path) -> tuple[str, bool]:
+    """``VEEDURIA_SECRET_KEY``, else the key file, else a random key for this process only (``True``: the server
+    refuses to start with such a key unless debugging, since each process would sign with its own)."""
+    if environment.strip():
+        return environment.strip(), False
+    try:
+        key = stored.read_text(encoding="utf-8").strip()
+    except OSError:
+        key = ""
+    return (key, False) if key else (secrets.token_urlsafe(50), True)
+
+
+SECRET_KEY, SECRET_KEY_IS_EPHEMERAL = _secret_key(os.environ.get("VEEDURIA_SECRET_KEY", ""), SECRET_KEY_FILE)
 ALLOWED_HOSTS = _env_list("VEEDURIA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("VEEDURIA_CSRF_TRUSTED_ORIGINS", "")
 
