@@ -166,10 +166,27 @@ DOCUMENT_MEMORY_MB = int(os.environ.get("VEEDURIA_DOCUMENT_MEMORY_MB", "2048"))
 PDFTOPPM_COMMAND = os.environ.get("VEEDURIA_PDFTOPPM", "pdftoppm")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("VEEDURIA_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+#: served over HTTPS (``VEEDURIA_HTTPS``; ``VEEDURIA_SECURE_COOKIES`` is its former name): cookies sent over HTTPS
+#: only and HSTS for ``VEEDURIA_HSTS_SECONDS`` (default a year)
+HTTPS = _env_bool("VEEDURIA_HTTPS", _env_bool("VEEDURIA_SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("VEEDURIA_HSTS_SECONDS", "31536000")) if HTTPS else 0
+#: the proxy's header that says a request came over HTTPS, trusted only when named (``VEEDURIA_PROXY_SSL_HEADER``,
+#: e.g. ``X-Forwarded-Proto``: set it only behind a proxy that always sets or strips that header)
+_proxy_header = os.environ.get("VEEDURIA_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header.upper().replace('-', '_')}", "https") if _proxy_header else None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+#: editors' passwords: not like their name, at least 12 characters, not common, not all digits
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 LOGGING = {
     "version": 1,
