@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "veeduria.portal",
     "veeduria.search",
     "veeduria.factchecks",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+#: failed logins are counted per account and per address (django-axes): after ``VEEDURIA_LOGIN_FAILURES`` (5) the
+#: account, or the address, is refused for ``VEEDURIA_LOGIN_COOLOFF_MINUTES`` (15), each attempt logged
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("VEEDURIA_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("VEEDURIA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+#: the client's address is REMOTE_ADDR: forwarded-for headers are not trusted
 
 ROOT_URLCONF = "veeduria.urls"
 WSGI_APPLICATION = "veeduria.wsgi.application"
