@@ -166,3 +166,14 @@ def test_detail_queries_do_not_grow_with_related_records(
     actors = next(r for r in body["related"] if r["type"] == "actors")
     assert (len(actors["ids"]), actors["more"], actors["ids"][0]) == (100, True, "actor-000")
     assert {"type": "authorizations", "field": "foreign_countries", "ids": ["rl-100"], "more": False} in body["related"]
+
+
+def test_an_authorization_with_no_date_to_decide_from_is_listed(loaded: Path, client: Client) -> None:
+    """Its date of the decision is unknown and its basis empty (a computed column): the list still answers, and
+    the document allows the empty basis."""
+    host = Country.objects.first()
+    Authorization.objects.create(id="rl-sin-fechas", instrument_type="rl", title_es="Sin fechas", host_country=host)
+    response = client.get("/api/v1/records/authorizations", {"page_size": 200})
+    assert response.status_code == 200
+    row = next(r for r in response.json()["results"] if r["id"] == "rl-sin-fechas")
+    assert row["decision_basis"] == "" and row["decision_date"] is None

@@ -38,13 +38,14 @@ def public_fields(model: type[models.Model], *, leave_out: set[str] | frozenset[
     return fields
 
 
-def _scalar(field: Any) -> Any:
-    """The Python type of a non-relation field's value."""
+def _scalar(field: Any, computed: bool = False) -> Any:
+    """The Python type of a non-relation field's value (``computed``: a generated column, whose expression may
+    give an empty text where none of its choices applies)."""
     if isinstance(field, models.GeneratedField):
-        return _scalar(field.output_field)
+        return _scalar(field.output_field, computed=True)
     if field.choices:
         values = [str(value) for value, _label in field.flatchoices]
-        if field.blank and "" not in values:
+        if (field.blank or computed) and "" not in values:
             values.append("")
         return Literal[tuple(values)]
     kinds: list[tuple[type[models.Field[Any, Any]], Any]] = [
