@@ -225,3 +225,19 @@ def test_a_year_no_date_can_hold_lists_nothing(dataset: dict[str, Any], client: 
     for rt in RECORD_TYPES:
         response = client.get(f"/es/{rt.slug_es}/", {"year": year})
         assert response.status_code == 200, (rt.key, year)
+
+
+def test_authorized_personnel_total_and_spanish_names(dataset: dict[str, Any], client: Client) -> None:
+    """No service with a figure: the total is unknown, never "≥ 0"; one with a figure: at least that. Service and
+    item names, stored as the Spanish source gives them, are marked as Spanish on English pages."""
+    auth = make_authorization("rl-32888", dataset["peru"], dataset["usa"], personnel_total=None)
+    m.AuthorizedPersonnel.objects.create(authorization=auth, country=dataset["usa"], service="Fuerzas Especiales")
+    m.AuthorizedItem.objects.create(authorization=auth, category="weapon", name="fusil M4", quantity=14)
+    html = client.get("/en/authorizations/rl-32888/").content.decode()
+    assert "≥ 0" not in html and "no service or group has a figure" in html
+    assert '<td lang="es">Fuerzas Especiales</td>' in html and '<span lang="es">fusil M4</span>' in html
+    assert "Names as the source gives them, in Spanish." in html
+    m.AuthorizedPersonnel.objects.create(authorization=auth, country=dataset["usa"], service="Marina", count=30)
+    html = client.get("/es/autorizaciones/rl-32888/").content.decode()
+    assert "≥ 30" in html and "suma de partes incompletas" in html
+    assert "Nombres como los da la fuente" not in html

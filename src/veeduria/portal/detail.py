@@ -169,7 +169,8 @@ def _children(obj: Any) -> dict[str, Any]:
     personnel = sorted(obj.personnel.all(), key=lambda p: (p.service or "", p.pk))
     return {
         "personnel": personnel,
-        "personnel_sum": sum(p.count or 0 for p in personnel),
+        # unknown when no part has a figure (never "≥ 0"); a lower bound when some part has none
+        "personnel_sum": sum(known) if (known := [p.count for p in personnel if p.count is not None]) else None,
         "personnel_incomplete": any(p.count is None for p in personnel),
         "items": sorted(by_category.items()),
         "places": places,
