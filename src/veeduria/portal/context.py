@@ -26,10 +26,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from veeduria.records.registry import RECORD_TYPES
 
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    from veeduria.publicdata.feeds import feed_links
+
     try:
         nav = [(rt, list_url(rt)) for rt in RECORD_TYPES]
+        feeds = feed_links()
     except Exception:  # outside the portal's URL configuration (e.g. the admin's own errors)
-        nav = []
+        nav, feeds = [], []
     languages = [
         {
             "code": code,
@@ -39,4 +42,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for code, _name in settings.LANGUAGES
     ]
-    return {"nav": nav, "languages": languages, "current_language": current}
+    return {"nav": nav, "languages": languages, "current_language": current, "site_feeds": feeds}
