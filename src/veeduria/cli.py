@@ -484,6 +484,17 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Write the anonymous site as static files into DIR (only what changed)."""
+    from veeduria.publish.site import publish
+
+    report = publish(Path(args.dir), args.base_url)
+    for line in report.failed:
+        print(line, file=sys.stderr)
+    print(f"{report.pages} files; {len(report.written)} written; {len(report.deleted)} deleted", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from veeduria.records.duplicates import DEFAULT_MIN_SCORE  # plain Python: no Django needed yet
 
@@ -610,6 +621,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+
+    p = add("publish", cmd_publish, "write the anonymous site as static files into DIR (only what changed)")
+    p.add_argument("dir", metavar="DIR", help="the folder to write")
+    p.add_argument("--base-url", help="the dynamic site's address (default: VEEDURIA_SITE_URL)")
 
     p = add("secret-key", cmd_secret_key, "print a new secret key, or write one to the data directory (--write)")
     p.add_argument("--write", action="store_true", help="write it to the data directory's secret_key file if none")
