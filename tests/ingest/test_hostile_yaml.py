@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from veeduria.cli import main
-from veeduria.ingest.yamlfile import MAX_DEPTH, YamlProblem, read_yaml
+from veeduria.ingest.yamlfile import MAX_DEPTH, MAX_EXPANDED, YamlProblem, read_yaml
 from veeduria.records import models as m
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +48,21 @@ def test_nesting_too_deep(mini_dataset: Path, capsys: pytest.CaptureFixture[str]
     assert "RecursionError" not in err
 
 
-def test_aliases_are_refused(mini_dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-    err = _check(mini_dataset, "activities.yaml", laughs, capsys)
-    assert "activities.yaml: línea 2: los alias de YAML (*a) no se aceptan" in err
+def test_aliases_standing_for_billions_are_refused(mini_dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nine levels of nine aliases: 387,420,489 values in a few hundred bytes."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    err = _check(mini_dataset, "activities.yaml", "\n".join(lines) + "\n", capsys)
+    assert f"activities.yaml: los alias de YAML (*nombre) hacen que el archivo valga por más de {MAX_EXPANDED}" in err
+
+
+def test_shared_values_written_as_aliases_are_read(tmp_path: Path) -> None:
+    """A YAML writer writes a value shared by two records once, with an alias: that is read as it was."""
+    shared = [{"source": "src-official"}]
+    path = tmp_path / "shared.yaml"
+    path.write_text(yaml.safe_dump([{"id": "a", "citations": shared}, {"id": "b", "citations": shared}]))
+    assert "*id001" in path.read_text()
+    assert read_yaml(path) == [{"id": "a", "citations": shared}, {"id": "b", "citations": shared}]
 
 
 def test_a_folder_where_a_file_is_expected(mini_dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,20 +21,41 @@ class YamlProblem(Exception):
 
 #: how deeply mappings and lists may nest in a dataset file (deeper is refused, never a crash)
 MAX_DEPTH = 50
+#: how many values a file may stand for once its aliases (``*name``) are expanded: a few kilobytes of nested
+#: aliases can stand for billions; what a YAML writer's shared values produce stays far below
+MAX_EXPANDED = 2_000_000
+
+
+def _expanded(node: Any, seen: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias expanded (each distinct node counted once)."""
+    key = id(node)
+    if key not in seen:
+        seen[key] = 0  # guards against a cycle (an alias to an enclosing anchor)
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(_expanded(item, seen) for item in node.value)
+        else:
+            total = 1
+        seen[key] = total
+    return seen[key]
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML with limits: no aliases (``*name``: one small file could stand for gigabytes), bounded nesting."""
+    """Safe YAML with limits: aliases may not stand for more than ``MAX_EXPANDED`` values, nesting is bounded."""
 
     depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        if node is not None and _expanded(node, {}) > MAX_EXPANDED:
             raise YamlProblem(
-                _("línea %(line)d: los alias de YAML (*%(name)s) no se aceptan en los archivos del conjunto de datos")
-                % {"line": event.start_mark.line + 1, "name": event.anchor}
+                _("los alias de YAML (*nombre) hacen que el archivo valga por más de %(max)d valores")
+                % {"max": MAX_EXPANDED}
             )
+        return node
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
             self.depth += 1
             if self.depth > MAX_DEPTH:
