@@ -261,7 +261,8 @@ def test_chart_csv_neutralises_formulas_and_knows_its_charts(charts: dict[str, A
 
 
 def test_csv_cells_are_plain_numbers() -> None:
-    from veeduria.portal.figures import _safe, cell_text
+    from veeduria.portal.figures import cell_text
+    from veeduria.publicdata.csv_safe import neutralise as _safe
 
     assert cell_text(Decimal("150.00")) == "150" and cell_text(Decimal("7.50")) == "7.5"
     assert cell_text(Figure(None)) == "" and cell_text(None) == "" and cell_text(Figure(3, at_least=True)) == "≥3"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from veeduria.portal.list_export import safe
+from veeduria.publicdata.csv_safe import neutralise as safe
 
 from .conftest import cite, make_authorization
 
@@ -148,7 +148,7 @@ def test_every_record_type_downloads(client: Client, dataset: dict[str, Any]) ->
                 assert len(list(csv.reader(io.StringIO(body)))) >= 2
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ["=1+1", "+1+A1", "-1-A1", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_neutralised(value: str) -> None:
     assert safe(value) == "'" + value
-    assert safe("Lima") == "Lima" and safe(12) == 12
+    assert safe("Lima") == "Lima" and safe(12) == "12"

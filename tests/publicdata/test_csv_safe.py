@@ -15,7 +15,10 @@ from veeduria.publicdata.csv_safe import neutralise, write_csv
     [
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+51 1 234", "'+51 1 234"),
-        ("-3", "'-3"),
+        ("-3", "-3"),  # a plain number stays a number
+        ("-3+1", "'-3+1"),
+        ("-x", "'-x"),
+        (" -3", " -3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tTAB", "'\tTAB"),
         ("\rCR", "'\rCR"),

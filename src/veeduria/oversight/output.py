@@ -11,6 +11,7 @@ from typing import Any
 from veeduria.oversight.models import Finding
 from veeduria.oversight.queries import citations_of, country_names
 from veeduria.oversight.texts import Names
+from veeduria.publicdata.csv_safe import neutralise
 
 COLUMNS = (
     "severity", "rule", "activity", "authorization", "explanation_es", "explanation_en", "citations", "computed_at",
@@ -41,13 +42,6 @@ def rows(findings: Iterable[Finding], names: Names | None = None) -> list[dict[s
     return out
 
 
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(data: list[dict[str, Any]]) -> str:
     return "".join(csv_chunks(data))
 
@@ -58,7 +52,7 @@ def csv_chunks(data: Iterable[dict[str, Any]], every: int = 500) -> Iterator[str
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for n, row in enumerate(data, 1):
-        writer.writerow({k: _safe(v) for k, v in row.items()})
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
         if n % every == 0:
             yield out.getvalue()
             out.seek(0)

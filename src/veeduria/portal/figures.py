@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from veeduria.evidence.models import Citation, Source, Status
 from veeduria.portal import display
 from veeduria.portal.labels import SERVICE
+from veeduria.publicdata.csv_safe import neutralise
 from veeduria.records import summaries
 from veeduria.records.models import Activity, ActivityKind, Authorization, Country, Funding, FundingFlow, PersonnelCount
 from veeduria.records.registry import BY_KEY
@@ -237,23 +238,13 @@ def cell_text(value: object) -> str:
     return ("≥" if at_least else "") + _number(number)
 
 
-def _safe(text: str) -> str:
-    """A text a spreadsheet would read as a formula gets a leading apostrophe (plain numbers stay)."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            Decimal(text)
-        except ArithmeticError:
-            return "'" + text
-    return text
-
-
 def csv_text(chart: Chart) -> str:
     """The chart's table as CSV: the same rows and columns, headed by their labels, spreadsheet-safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_safe(chart.row_label), *(_safe(chart.label(c)) for c in chart.table.columns)])
+    writer.writerow([neutralise(chart.row_label), *(neutralise(chart.label(c)) for c in chart.table.columns)])
     for row, cells in chart.table.rows:
-        writer.writerow([_safe(row), *(_safe(cell_text(v)) for v in cells)])
+        writer.writerow([neutralise(row), *(neutralise(cell_text(v)) for v in cells)])
     return out.getvalue()
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from veeduria.evidence.models import Precision
 from veeduria.portal import display, facets, labels, list_sort
+from veeduria.publicdata.csv_safe import neutralise
 from veeduria.records.registry import BY_KEY, RecordType
 
 #: records read from the database at a time while streaming
@@ -101,17 +102,10 @@ def rows(request: HttpRequest, rt: RecordType, records: Iterable[Any]) -> Iterat
         yield row
 
 
-def safe(value: Any) -> Any:
-    """A cell a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_chunks(header: list[tuple[str, str]], data: Iterable[dict[str, Any]], every: int = CHUNK) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([safe(label) for _key, label in header])
+    writer.writerow([neutralise(label) for _key, label in header])
     yes, no = display.yes_no(True), display.yes_no(False)
     for n, row in enumerate(data, 1):
         values = []
@@ -119,7 +113,7 @@ def csv_chunks(header: list[tuple[str, str]], data: Iterable[dict[str, Any]], ev
             value = row.get(key)
             if isinstance(value, bool):
                 value = yes if value else no
-            values.append("" if value is None else safe(value))
+            values.append(neutralise(value))
         writer.writerow(values)
         if n % every == 0:
             yield out.getvalue()
