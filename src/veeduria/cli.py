@@ -491,7 +491,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     report = publish(Path(args.dir), args.base_url)
     for line in report.failed:
         print(line, file=sys.stderr)
-    print(f"{report.pages} files; {len(report.written)} written; {len(report.deleted)} deleted", file=sys.stderr)
+    print(
+        _("%(pages)d archivos; %(written)d escritos; %(deleted)d borrados")
+        % {"pages": report.pages, "written": len(report.written), "deleted": len(report.deleted)},
+        file=sys.stderr,
+    )
     return 1 if report.failed else 0
 
 

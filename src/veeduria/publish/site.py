@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.test import Client, override_settings
+from django.utils.translation import gettext as _
 
 MANIFEST = ".veeduria-publish.json"
 PREFIXES = ("/es/", "/en/", "/api/v1/")
@@ -185,7 +186,7 @@ def publish(folder: Path, base_url: str | None = None, progress: bool | None = N
     """Write the site into ``folder``: only files whose SHA-256 changed; files no longer produced deleted."""
     base = (base_url or settings.SITE_URL).rstrip("/")
     tty = sys.stderr.isatty() if progress is None else progress
-    show = (lambda n: print(f"\r{n} files", end="", file=sys.stderr)) if tty else None
+    show = (lambda n: print("\r" + _("%(n)d archivos") % {"n": n}, end="", file=sys.stderr)) if tty else None
     files, failed = crawl(base, show)
     if tty:
         print(file=sys.stderr)
