@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export VEEDURIA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: serve test install install-test system-deps lint typecheck pytest messages bench clean
+.PHONY: serve test install install-test system-deps lint typecheck pytest messages bench clean lock audit
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -29,13 +29,13 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 install: $(BIN)/python  ## install the package and its runtime dependencies
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e . -c requirements.lock
 
 install-test: $(BIN)/python system-deps  ## install the package with what the tests need
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test]' -c requirements.lock
 
-system-deps:  ## Debian packages: gettext (translations), chromium (browser tests), poppler-utils and tesseract (document text)
-	@missing=""; for p in gettext chromium poppler-utils tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+system-deps:  ## Debian packages: gettext (translations), chromium (browser tests), poppler-utils and tesseract (document text), wrk (bench/load.py)
+	@missing=""; for p in gettext chromium poppler-utils tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng wrk; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -50,16 +50,30 @@ serve: install  ## migrate, load the bundled dataset into an empty database, ser
 	$(BIN)/veeduria serve --host $(HOST) --port $(PORT)
 
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck:
 	$(BIN)/mypy
 
+#: PYTEST_ARGS: extra pytest arguments (CI's PostgreSQL leg: -m 'not browser')
+PYTEST_ARGS ?=
 pytest:
-	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; exit $$rc
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; exit $$rc
 
-test: install-test lint typecheck pytest  ## install, lint, type-check and run the whole test suite
+lock:  ## write requirements.lock: the exact installed versions of veeduria[test]'s dependencies
+	$(BIN)/python tools/lock.py requirements.lock
+
+#: AUDIT=strict fails when some package's vulnerability data cannot be had (offline); AUDIT=skip leaves the look-up
+#: out, saying so; AUDIT_IGNORE="--ignore-vuln ID ..." with the reason for each written here
+AUDIT ?=
+AUDIT_IGNORE ?=
+audit:  ## known vulnerabilities of the locked versions (pip-audit); says how many packages could not be checked
+	@$(BIN)/python tools/lock.py --check requirements.lock
+	@if [ "$(AUDIT)" = skip ]; then echo "make audit: SKIPPED (AUDIT=skip): the locked versions were not checked"; exit 0; fi; \
+	$(BIN)/python tools/audit.py requirements.lock $(if $(filter strict,$(AUDIT)),--require-data) $(AUDIT_IGNORE)
+
+test: install-test lint typecheck audit pytest  ## install, lint, type-check, audit the dependencies and run the whole test suite
 
 bench: install-test
 	$(BIN)/python bench/run.py

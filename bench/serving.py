@@ -2,17 +2,20 @@
 
     .venv/bin/python bench/serving.py                   # 10 s per request, 2 threads, 16 connections
     .venv/bin/python bench/serving.py --duration 5      # quicker
+    .venv/bin/python bench/serving.py --before 57aed1d  # also the server of an earlier revision (before/after)
 
 Needs Debian's ``wrk`` and ``nginx`` (``apt-get install wrk nginx``; this script installs nothing system-wide and
 says what is missing). Datasette is installed from PyPI into the benchmark's own environment,
 ``bench/.venv-datasette`` (created on the first run; never the project's ``.venv``).
 
 One run: a scratch data directory loaded with the bundled data (``veeduria init``), then, on that one database
-file, ``veeduria serve`` (gunicorn, the production server), ``datasette serve --immutable`` and nginx (a temporary
-configuration on a free port, run as the current user) serving the record page from a static publication (from
-``veeduria publish`` when the command exists, otherwise the page rendered by Django's test client) and the same
-bytes as one file at a fixed address (the limit). Each request gets a warm-up, then ``wrk --latency``. Every
-process started here is stopped at the end, whatever happens.
+file, ``veeduria serve`` (waitress, the production server) twice, with its response cache (warm: wrk repeats one
+address) and without it (``VEEDURIA_RESPONSE_CACHE=0``, every request made), optionally the ``veeduria serve`` of
+an earlier revision (``--before REF``: its ``src`` from ``git archive``), ``datasette serve --immutable`` and nginx
+(a temporary configuration on a free port, run as the current user) serving the record page from a static
+publication (from ``veeduria publish`` when the command exists, otherwise the page rendered by Django's test
+client) and the same bytes as one file at a fixed address (the limit). Each request gets a warm-up, then
+``wrk --latency``. Every process started here is stopped at the end, whatever happens.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ class Servers:
         return proc
 
     def stop(self) -> None:
-        """Stop every process started here (its own process group: gunicorn's and nginx's workers too)."""
+        """Stop every process started here (its own process group: the server's and nginx's workers too)."""
         for proc in self.procs:
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -84,6 +87,21 @@ class Servers:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+#: the server without its response cache (every request made)
+COLD = "veeduria serve, no response cache"
+#: ``veeduria serve`` from the source folder on PYTHONPATH (an earlier revision's, see :func:`earlier_source`)
+SERVE_FROM_SOURCE = [str(PYTHON), "-c", "import sys; from veeduria.cli import main; sys.exit(main())", "serve"]
+
+
+def earlier_source(ref: str, work: Path) -> Path:
+    """The ``src`` folder of the revision ``ref`` (``git archive``), to run its server with this environment."""
+    target = work / f"before-{ref}"
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
 
 
 def missing_tools() -> list[str]:
@@ -201,12 +219,12 @@ http {{
     return conf
 
 
-def published_page(work: Path, env: dict[str, str], page_path: str) -> tuple[Path, str]:
-    """The record page as a static file: from ``veeduria publish`` when it exists, else rendered by Django's test
-    client. Returns the publication root and how it was made."""
+def published_page(work: Path, env: dict[str, str], page_path: str, *, publish: bool = True) -> tuple[Path, str]:
+    """The record page as a static file: from ``veeduria publish`` when it exists (and ``publish``), else rendered
+    by Django's test client. Returns the publication root and how it was made."""
     pub = work / "publication"
     has_publish = subprocess.run([str(VEEDURIA), "publish", "--help"], capture_output=True, env=env).returncode == 0
-    if has_publish:
+    if has_publish and publish:
         subprocess.run([str(VEEDURIA), "publish", str(pub)], env=env, check=True, stdout=subprocess.DEVNULL)
         if (pub / page_path.strip("/") / "index.html").exists():
             return pub, "veeduria publish"
@@ -223,7 +241,7 @@ def published_page(work: Path, env: dict[str, str], page_path: str) -> tuple[Pat
     )
     render_env = {**env, "DJANGO_SETTINGS_MODULE": "veeduria.settings", "VEEDURIA_ALLOWED_HOSTS": "testserver"}
     subprocess.run([str(PYTHON), "-c", script, page_path, str(target)], env=render_env, check=True)
-    return pub, "Django test client (no veeduria publish)"
+    return pub, "Django test client (no veeduria publish)" if not has_publish else "Django test client (--one-page)"
 
 
 _LAT = re.compile(r"^\s*(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -245,6 +263,10 @@ def parse_wrk(out: str) -> tuple[float, float, float, str]:
 
 
 def measure(name: str, server: str, url: str, args: argparse.Namespace) -> Result:
+    """One request under wrk, after one request on its own (so that a response cache starts warm, not with every
+    connection making the same answer at once) and the warm-up."""
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(url, timeout=60).close()
     if args.warmup:
         wrk(url, duration=args.warmup, threads=args.threads, connections=args.connections)
     rps, p50, p99, errors = wrk(url, duration=args.duration, threads=args.threads, connections=args.connections)
@@ -265,6 +287,13 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def verdict(ok: bool, *measured: Result) -> str:
+    """``met`` or ``missed``; ``unknown`` when a side gave no answer within the run (nothing to compare)."""
+    if any(r.rps == 0 for r in measured):
+        return "unknown (no answer within the run)"
+    return "met" if ok else "missed"
+
+
 def ratios(results: list[Result]) -> str:
     by = {(r.name, r.server): r for r in results}
     lines = [
@@ -276,8 +305,15 @@ def ratios(results: list[Result]) -> str:
         ok = v.rps >= 1.5 * d.rps and v.p99_ms <= d.p99_ms
         lines.append(
             f"| {name}: Veeduría / Datasette | {ratio(v.rps, d.rps)} | {ratio(v.p99_ms, d.p99_ms)} | "
-            f"≥ 1.5x, p99 ≤ 1x: {'met' if ok else 'missed'} |"
+            f"≥ 1.5x, p99 ≤ 1x: {verdict(ok, v, d)} |"
         )
+        c = by.get((name, COLD))
+        if c is not None:
+            ok = c.rps >= 1.5 * d.rps and c.p99_ms <= d.p99_ms
+            lines.append(
+                f"| {name}: Veeduría without response cache / Datasette | {ratio(c.rps, d.rps)} | "
+                f"{ratio(c.p99_ms, d.p99_ms)} | ≥ 1.5x, p99 ≤ 1x: {verdict(ok, c, d)} |"
+            )
         s = by.get((name, "Datasette, facet suggestions"))
         if s is not None:
             lines.append(
@@ -290,15 +326,24 @@ def ratios(results: list[Result]) -> str:
     ok = v.rps >= 0.5 * d.rps
     lines.append(
         f"| {page}: veeduria serve / Datasette row page | {ratio(v.rps, d.rps)} | {ratio(v.p99_ms, d.p99_ms)} | "
-        f"≥ 0.50x (2x the 0.25x of the issue): {'met' if ok else 'missed'} |"
+        f"≥ 0.50x (2x the 0.25x of the issue): {verdict(ok, v, d)} |"
     )
     lines.append(
         f"| {page}: publication / limit | {ratio(pub.rps, lim.rps)} | {ratio(pub.p99_ms, lim.p99_ms)} | "
-        f"≥ 0.50x: {'met' if pub.rps >= 0.5 * lim.rps else 'missed'} |"
+        f"≥ 0.50x: {verdict(pub.rps >= 0.5 * lim.rps, pub, lim)} |"
     )
     lines.append(
         f"| {page}: veeduria serve / publication | {ratio(v.rps, pub.rps)} | {ratio(v.p99_ms, pub.p99_ms)} | |"
     )
+    for (name, server), before in by.items():
+        if name == page and server.startswith("veeduria serve at "):
+            for now in (v, by.get((page, COLD))):
+                if now is not None:
+                    ok = now.rps >= 2 * before.rps
+                    lines.append(
+                        f"| {page}: {now.server} / {server} | {ratio(now.rps, before.rps)} | "
+                        f"{ratio(now.p99_ms, before.p99_ms)} | ≥ 2x: {verdict(ok, now, before)} |"
+                    )
     return "\n".join(lines)
 
 
@@ -329,16 +374,32 @@ def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="veeduria-serving-"))
     servers = Servers()
     try:
-        data_dir = work / "data"
-        print(f"loading the bundled data into {data_dir} …", file=sys.stderr)
-        db = load_database(data_dir)
+        if args.data_dir:  # a loaded scratch folder kept by an earlier run
+            data_dir = args.data_dir.resolve()
+            db = data_dir / "veeduria.sqlite3"
+        else:
+            data_dir = work / "data"
+            print(f"loading the bundled data into {data_dir} …", file=sys.stderr)
+            db = load_database(data_dir)
         record = pick_record(db)
-        env = {**os.environ, "VEEDURIA_DATA_DIR": str(data_dir)}
+        # serving is measured, from one address: no rate limit (``veeduria.rate_limit``)
+        env = {**os.environ, "VEEDURIA_DATA_DIR": str(data_dir), "VEEDURIA_RATE_API": "0", "VEEDURIA_RATE_FORMS": "0"}
         env.pop("DATABASE_URL", None)
 
-        v_port, d_port, n_port = free_port(), free_port(), free_port()
+        v_port, d_port, n_port, c_port = free_port(), free_port(), free_port(), free_port()
         v_log, d_log, n_log = work / "veeduria.log", work / "datasette.log", work / "nginx.log"
         v_proc = servers.start([str(VEEDURIA), "serve", "--host", "127.0.0.1", "--port", str(v_port)], v_log, env)
+        c_log = work / "veeduria-cold.log"
+        cold_env = {**env, "VEEDURIA_RESPONSE_CACHE": "0"}
+        c_proc = servers.start([str(VEEDURIA), "serve", "--host", "127.0.0.1", "--port", str(c_port)], c_log, cold_env)
+        others: dict[str, str] = {COLD: f"http://127.0.0.1:{c_port}"}
+        if args.before:
+            b_port, b_log = free_port(), work / "veeduria-before.log"
+            b_env = {**env, "PYTHONPATH": str(earlier_source(args.before, work))}
+            b_proc = servers.start([*SERVE_FROM_SOURCE, "--host", "127.0.0.1", "--port", str(b_port)], b_log, b_env)
+            others[f"veeduria serve at {args.before}"] = f"http://127.0.0.1:{b_port}"
+            wait_ready(f"{others[f'veeduria serve at {args.before}']}/api/v1/", b_proc, b_log)
+        wait_ready(f"{others[COLD]}/api/v1/", c_proc, c_log)
         d_cmd = [str(args.datasette_venv / "bin" / "datasette"), "serve", "--immutable", str(db)]
         d_proc = servers.start([*d_cmd, "--host", "127.0.0.1", "--port", str(d_port)], d_log)
         v, d = f"http://127.0.0.1:{v_port}", f"http://127.0.0.1:{d_port}"
@@ -347,7 +408,7 @@ def run(args: argparse.Namespace) -> int:
 
         rid = urllib.parse.quote(record)
         page_path = f"/es/actividades/{rid}/"
-        pub_root, pub_how = published_page(work, env, page_path)
+        pub_root, pub_how = published_page(work, env, page_path, publish=not args.one_page)
         limit_file = work / "limit.html"
         shutil.copyfile(pub_root / page_path.strip("/") / "index.html", limit_file)
         for path in (work, *work.rglob("*")):  # readable by nginx's workers
@@ -390,12 +451,16 @@ def run(args: argparse.Namespace) -> int:
         results: list[Result] = []
         for name, v_url, d_url in cases:
             results.append(measure(name, "veeduria serve", v_url, args))
+            for server, base in others.items():
+                results.append(measure(name, server, v_url.replace(v, base), args))
             results.append(measure(name, "Datasette", d_url, args))
             if "_nosuggest=1" in d_url:  # Datasette's default also suggests facets (what the issue measured)
                 default = d_url.replace("&_nosuggest=1", "")
                 results.append(measure(name, "Datasette, facet suggestions", default, args))
         page = "record page (HTML)"
         results.append(measure(page, "veeduria serve", f"{v}{page_path}", args))
+        for server, base in others.items():
+            results.append(measure(page, server, f"{base}{page_path}", args))
         results.append(measure(page, "Datasette", f"{table_url}/{rid}", args))
         results.append(measure(page, "nginx: publication", f"{n}{page_path}", args))
         results.append(measure(page, "nginx: one file (limit)", f"{n}/limit.html", args))
@@ -443,6 +508,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--datasette-venv", type=Path, default=DATASETTE_VENV, help="Datasette's own environment")
+    parser.add_argument(
+        "--one-page",
+        action="store_true",
+        help="render the one record page instead of publishing the whole site (minutes on a busy machine)",
+    )
+    parser.add_argument("--data-dir", type=Path, help="a data folder kept (--keep) by a run of this revision")
+    parser.add_argument("--before", metavar="REF", help="also measure veeduria serve of this git revision")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (database, logs, configuration)")
     args = parser.parse_args(argv)
     with stop_on_signal():

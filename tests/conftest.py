@@ -43,3 +43,27 @@ def _english_messages() -> Iterator[None]:
     requests choose their language from the URL."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_response_cache() -> Iterator[None]:
+    """Whole responses are not kept across requests unless a test asks (tests/test_response_cache.py): tests roll
+    their data back, and a data version may repeat from one test to the next."""
+    with override_settings(RESPONSE_CACHE=False):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_rate_limits() -> Iterator[None]:
+    """Requests are not rate limited unless a test asks (tests/test_rate_limit.py): every test client has the
+    same address."""
+    with override_settings(RATE_LIMITS={}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_list_counts_cache() -> Iterator[None]:
+    """A list's counts are not kept across requests (veeduria.portal.facets): tests roll their data back, and a
+    data version may repeat from one test to the next."""
+    with override_settings(LIST_COUNTS_CACHE=False):
+        yield

@@ -127,8 +127,10 @@ def test_a_form_with_a_csrf_token_is_private(client: Client, loaded: Path) -> No
 def test_errors_and_posts_carry_no_validators(client: Client, loaded: Path) -> None:
     missing = client.get("/api/v1/records/authorizations/nope")
     assert missing.status_code == 404 and "ETag" not in missing.headers
-    posted = client.post("/api/v1/records/countries")
-    assert posted.status_code == 405 and "ETag" not in posted.headers
+    posted = client.post("/api/v1/records/countries")  # a write without a token
+    assert posted.status_code == 401 and "ETag" not in posted.headers
+    put = client.put("/api/v1/records/countries")
+    assert put.status_code == 405 and "ETag" not in put.headers
 
 
 @pytest.mark.parametrize("url", ["/es/", "/api/v1/records/countries"])

@@ -90,7 +90,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     _apply_merges(folder)
     _recompute_findings()
     _reindex()
+    _warm_counts()
     return 0
+
+
+def _warm_counts() -> None:
+    """Count what the pages keep per data version, now that the data changed (``veeduria.counts_cache``)."""
+    from veeduria.portal.warm_counts import warm_counts
+
+    warm_counts()
 
 
 def _reindex() -> None:
@@ -145,6 +153,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         raise CommandError(_("no se cargó nada: %(problems)s") % {"problems": _problems(exc.errors)}) from exc
     print(report.summary())
+    if sum(report.created.values()) or sum(report.updated.values()):
+        _warm_counts()
     return 0
 
 
@@ -162,6 +172,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(report.summary())
     if report.created or report.updated:  # bulk writes bypass the per-record recomputation of the findings
         _recompute_findings()
+        _warm_counts()
     return 0
 
 
@@ -434,9 +445,10 @@ def _plain(html_text: str) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the portal with gunicorn (a production-grade WSGI server)."""
+    """Serve the portal with waitress (``veeduria.server``: slow clients hold no thread; request limits)."""
     from django.core.exceptions import ImproperlyConfigured
-    from gunicorn.app.base import BaseApplication
+
+    from veeduria.server import serve
 
     try:
         from veeduria.wsgi import application
@@ -444,19 +456,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     _ensure_dirs()
-
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{args.host}:{args.port}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
-
-        def load(self) -> Any:
-            return application
-
-    print(f"Veeduría: http://{args.host}:{args.port}/es/", file=sys.stderr)
-    _Server().run()
+    try:
+        serve(application, args.host, args.port, args.workers)
+    except OSError as exc:
+        print(f"{args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -497,6 +501,114 @@ def cmd_publish(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if report.failed else 0
+
+
+def _table_progress(table: str, rows: int) -> None:
+    if rows:
+        print(f"{table}: {rows}", file=sys.stderr)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a consistent snapshot of the database and of the stored documents to FILE (docs/backup.md)."""
+    from veeduria.backup.errors import BackupError
+    from veeduria.backup.write import write_backup
+
+    try:
+        manifest = write_backup(Path(args.file), progress=_table_progress if args.verbose else None)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(
+        _("%(file)s: %(rows)d filas de %(tables)d tablas, %(docs)d documentos, SHA-256 %(sha)s")
+        % {
+            "file": args.file,
+            "rows": sum(manifest.tables.values()),
+            "tables": len(manifest.tables),
+            "docs": len(manifest.documents),
+            "sha": manifest.data_sha256,
+        }
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into an empty database: all or nothing, then rebuild the search index (docs/backup.md)."""
+    from veeduria.backup.errors import BackupError
+    from veeduria.backup.read import BackupFile
+    from veeduria.backup.restore import restore_backup
+
+    try:
+        with BackupFile(Path(args.file)) as backup:
+            _migrate()
+            counts = restore_backup(backup, progress=_table_progress if args.verbose else None)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(_("%(file)s: %(rows)d filas restauradas") % {"file": args.file, "rows": sum(counts.values())})
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """``ledger verify``: recompute the revision chain (exit 1 naming the first broken revision); ``ledger head``."""
+    from veeduria.evidence import ledger
+
+    if args.action == "head":
+        from veeduria.publicdata.as_of import end_of_day
+
+        head = ledger.head(end_of_day(args.as_of) if args.as_of else None)
+        date = head.date.isoformat() if head.date else ""
+        print(_("cabeza %(hash)s, %(n)d revisiones, %(date)s") % {"hash": head.hash, "n": head.count, "date": date})
+        return 0
+    from veeduria.evidence.models import Revision
+    from veeduria.ingest.importers._store import Progress
+
+    bar = Progress(_("revisiones"), Revision.objects.count(), None, unit=_("revisiones"))
+    try:
+        result = ledger.verify(progress=bar.advance)
+    finally:
+        bar.close()
+    if result.broken is not None:
+        raise CommandError(str(result.broken))
+    print(_("%(n)d revisiones, cabeza %(hash)s") % {"n": result.count, "hash": result.head})
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Editors' API tokens (docs/api.md): ``create`` prints the secret once on stdout, ``list``, ``revoke``."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from veeduria.api.models import ApiToken
+    from veeduria.api.tokens import TokenRefused, create_token, revoke_token
+
+    try:
+        if args.action == "create":
+            expires = None
+            if args.expires:
+                try:
+                    day = dt.date.fromisoformat(args.expires)
+                except ValueError as exc:
+                    raise CommandError(
+                        _("--expires debe ser una fecha AAAA-MM-DD: %(v)s") % {"v": args.expires}
+                    ) from exc
+                expires = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+            token, secret = create_token(args.user, args.name, expires)
+            print(
+                _("token %(prefix)s… creado para %(user)s; su secreto no se mostrará otra vez:")
+                % {"prefix": token.prefix, "user": args.user},
+                file=sys.stderr,
+            )
+            print(secret)
+        elif args.action == "revoke":
+            token = revoke_token(args.prefix)
+            print(_("token %(prefix)s… (%(name)s) revocado") % {"prefix": token.prefix, "name": token.name})
+        else:
+            for t in ApiToken.objects.select_related("owner").order_by("created_at", "pk"):
+                state = _("revocado") if t.revoked_at else (t.problem() and _("vencido")) or _("vigente")
+                used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "-"
+                print(f"{t.prefix}\t{t.owner.get_username()}\t{t.name}\t{t.created_at:%Y-%m-%d}\t{used}\t{state}")
+    except TokenRefused as exc:
+        raise CommandError(str(exc)) from exc
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -621,7 +733,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--method", choices=("lexical", "embedding", "fused"), default="fused", help="(default fused)")
     q.add_argument("--vector-cache", metavar="DIR", help="reuse/save the vectors there (outside the repository)")
 
-    p = add("serve", cmd_serve, "serve the portal (gunicorn)")
+    p = add("serve", cmd_serve, "serve the portal (waitress; docs/deployment.md)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
@@ -629,6 +741,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("publish", cmd_publish, "write the anonymous site as static files into DIR (only what changed)")
     p.add_argument("dir", metavar="DIR", help="the folder to write")
     p.add_argument("--base-url", help="the dynamic site's address (default: VEEDURIA_SITE_URL)")
+
+    p = add("backup", cmd_backup, "write a consistent snapshot of the database and documents to FILE, while serving")
+    p.add_argument("file", metavar="FILE", help="the backup file to write (a tar file; replaced only when complete)")
+    p.add_argument("-v", "--verbose", action="store_true", help="name each table and its rows on stderr")
+
+    p = add("restore", cmd_restore, "restore a backup FILE into an empty database (all or nothing)")
+    p.add_argument("file", metavar="FILE", help="a file written by `veeduria backup`")
+    p.add_argument("-v", "--verbose", action="store_true", help="name each table and its rows on stderr")
+
+    p = add("ledger", cmd_ledger, "the tamper-evident revision history: verify the hash chain, print its head")
+    p.add_argument("action", choices=("verify", "head"), help="verify: recompute the chain; head: print its head")
+    p.add_argument(
+        "--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="head: as it stood at the end of that day (an export's)"
+    )
+
+    p = add("token", cmd_token, "editors' API tokens: create one (its secret printed once), list them, revoke one")
+    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = tokens.add_parser("create", help="a token for USER (an active staff account); prints its secret once")
+    q.add_argument("user", metavar="USER", help="the owner's user name")
+    q.add_argument("name", metavar="NAME", help="what the token is for, e.g. daily-import")
+    q.add_argument("--expires", metavar="YYYY-MM-DD", help="the day it stops working (default: never)")
+    tokens.add_parser("list", help="every token: prefix, owner, name, created, last used, state")
+    q = tokens.add_parser("revoke", help="revoke the token whose secret starts with PREFIX (its first 8 characters)")
+    q.add_argument("prefix", metavar="PREFIX")
 
     p = add("secret-key", cmd_secret_key, "print a new secret key, or write one to the data directory (--write)")
     p.add_argument("--write", action="store_true", help="write it to the data directory's secret_key file if none")

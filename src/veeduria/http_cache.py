@@ -106,6 +106,18 @@ def data_version() -> DataVersion:
     return DataVersion(tag, max([code_time, *times]))
 
 
+_VERSION_ATTR = "_veeduria_data_version"
+
+
+def request_data_version(request: HttpRequest) -> DataVersion:
+    """The data version read once per request (the response cache and the validators share it)."""
+    version: DataVersion | None = getattr(request, _VERSION_ATTR, None)
+    if version is None:
+        version = data_version()
+        setattr(request, _VERSION_ATTR, version)
+    return version
+
+
 def etag_for(request: HttpRequest, version: DataVersion) -> str:
     """The ETag of the response to ``request`` at ``version`` (quoted)."""
     today = timezone.localdate().isoformat()
@@ -130,8 +142,14 @@ def not_modified(request: HttpRequest, etag: str, version: DataVersion) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _admin_prefix() -> str:
+def admin_prefix() -> str:
+    """The admin's address prefix (never cached)."""
     return reverse("admin:index")
+
+
+def has_session(request: HttpRequest) -> bool:
+    """A session (an editor who logged in) or pending messages make the response someone's own."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
 
 def _max_age() -> int:
@@ -155,13 +173,13 @@ class HttpCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.path.startswith(_admin_prefix()):
+        if request.path.startswith(admin_prefix()):
             response = self.get_response(request)
             add_never_cache_headers(response)
             return response
-        if request.method not in SAFE_METHODS or self._has_session(request):
+        if request.method not in SAFE_METHODS or has_session(request):
             return self._private(self.get_response(request))
-        version = data_version()
+        version = request_data_version(request)
         etag = etag_for(request, version)
         if not_modified(request, etag, version):
             answer = HttpResponseNotModified()
@@ -173,11 +191,6 @@ class HttpCacheMiddleware:
         elif response.cookies or "Cookie" in response.headers.get("Vary", ""):
             add_never_cache_headers(response)
         return response
-
-    @staticmethod
-    def _has_session(request: HttpRequest) -> bool:
-        """A session (an editor who logged in) or pending messages make the response someone's own."""
-        return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
     @staticmethod
     def _private(response: HttpResponseBase) -> HttpResponseBase:
@@ -212,8 +225,11 @@ __all__ = [
     "CompressionMiddleware",
     "DataVersion",
     "HttpCacheMiddleware",
+    "admin_prefix",
     "code_version",
     "data_version",
     "etag_for",
+    "has_session",
     "not_modified",
+    "request_data_version",
 ]

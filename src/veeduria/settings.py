@@ -56,9 +56,14 @@ ALLOWED_HOSTS = _env_list("VEEDURIA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("VEEDURIA_CSRF_TRUSTED_ORIGINS", "")
 
 _default_db = f"sqlite:///{DATA_DIR / 'veeduria.sqlite3'}"
-_db: dict[str, Any] = dict(dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60))
+#: a persistent connection (60 s) checked before each request's first query, so a database restarted while serving
+#: is reconnected to without restarting the server (meanwhile ``veeduria.db_unavailable`` answers 503)
+_db: dict[str, Any] = dict(
+    dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True)
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["CONN_MAX_AGE"] = 0
+    # kept open too: opening a SQLite connection (its pragmas, Django's functions) costs about 2 ms, five times a
+    # cached answer; each server thread keeps its own, and a restore writes into a new, empty database only
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -82,10 +87,15 @@ INSTALLED_APPS = [
     "veeduria.portal",
     "veeduria.search",
     "veeduria.factchecks",
+    "veeduria.api",
     "axes",
 ]
 
 MIDDLEWARE = [
+    "veeduria.content_policy.ContentPolicyMiddleware",  # outermost: every response, a 429 or 503 too
+    "veeduria.db_unavailable.DatabaseUnavailableMiddleware",  # a database error anywhere below is a 503
+    "veeduria.rate_limit.RateLimitMiddleware",  # first: counts every request, a cached answer too
+    "veeduria.response_cache.ResponseCacheMiddleware",  # first: after the rate limit only
     "veeduria.http_cache.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -108,7 +118,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("VEEDURIA_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("VEEDURIA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-#: the client's address is REMOTE_ADDR: forwarded-for headers are not trusted
+#: the client's address is REMOTE_ADDR, or the header named by VEEDURIA_CLIENT_IP_HEADER (as for the rate limits)
+AXES_CLIENT_IP_CALLABLE = "veeduria.rate_limit.client_address"
 
 ROOT_URLCONF = "veeduria.urls"
 WSGI_APPLICATION = "veeduria.wsgi.application"
@@ -176,6 +187,40 @@ TESSERACT_COMMAND = os.environ.get("VEEDURIA_TESSERACT", "tesseract")
 DOCUMENT_MEMORY_MB = int(os.environ.get("VEEDURIA_DOCUMENT_MEMORY_MB", "2048"))
 PDFTOPPM_COMMAND = os.environ.get("VEEDURIA_PDFTOPPM", "pdftoppm")
 
+#: Bounded work per input (docs/limits.md): the largest file ``veeduria import`` reads (``VEEDURIA_IMPORT_MAX_MB``),
+#: the most a workbook may unpack to (``VEEDURIA_IMPORT_UNPACKED_MB``), the most lines or rows of one imported file
+#: (``VEEDURIA_IMPORT_MAX_ROWS``), the largest YAML file of a dataset (``VEEDURIA_DATASET_FILE_MAX_MB``) and the
+#: longest text of a field that has no length of its own, such as notes or explanations (``VEEDURIA_TEXT_MAX_CHARS``)
+IMPORT_MAX_BYTES = int(float(os.environ.get("VEEDURIA_IMPORT_MAX_MB", "200")) * 1024 * 1024)
+IMPORT_UNPACKED_BYTES = int(float(os.environ.get("VEEDURIA_IMPORT_UNPACKED_MB", "200")) * 1024 * 1024)
+IMPORT_MAX_ROWS = int(os.environ.get("VEEDURIA_IMPORT_MAX_ROWS", "2000000"))
+DATASET_FILE_MAX_BYTES = int(float(os.environ.get("VEEDURIA_DATASET_FILE_MAX_MB", "50")) * 1024 * 1024)
+TEXT_MAX_CHARS = int(os.environ.get("VEEDURIA_TEXT_MAX_CHARS", "100000"))
+
+#: Whole responses to anonymous GETs of public data kept, keyed by the data version (``veeduria.response_cache``):
+#: on or off (``VEEDURIA_RESPONSE_CACHE``, default on), the shared store's most entries of at most 1 MB each
+#: (``VEEDURIA_RESPONSE_CACHE_ENTRIES``, files in ``DATA_DIR/cache/responses``) and each process's in-memory part
+#: (``VEEDURIA_RESPONSE_CACHE_MEMORY_MB``)
+RESPONSE_CACHE = _env_bool("VEEDURIA_RESPONSE_CACHE", True)
+RESPONSE_CACHE_ENTRIES = int(os.environ.get("VEEDURIA_RESPONSE_CACHE_ENTRIES", "500"))
+RESPONSE_CACHE_MEMORY_MB = float(os.environ.get("VEEDURIA_RESPONSE_CACHE_MEMORY_MB", "32"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    #: counts over many records per data version (veeduria.counts_cache), shared by workers and commands
+    "counts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "counts"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
+    "responses": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "responses"),
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": RESPONSE_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
+    },
+}
+
 SESSION_COOKIE_HTTPONLY = True
 #: served over HTTPS (``VEEDURIA_HTTPS``; ``VEEDURIA_SECURE_COOKIES`` is its former name): cookies sent over HTTPS
 #: only and HSTS for ``VEEDURIA_HSTS_SECONDS`` (default a year)
@@ -190,6 +235,30 @@ SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header.upper().replace('-', '_')}", "h
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: with HTTPS, HSTS covers the site's subdomains too; plain-HTTP requests are redirected to HTTPS only when the
+#: proxy's scheme header is named: without it every request looks like plain HTTP and would redirect forever, so
+#: the front server must redirect (README, "Security headers")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and SECURE_PROXY_SSL_HEADER is not None
+#: checks of ``manage check --deploy`` silenced, each for a reason: W021, the HSTS preload list is the domain
+#: owner's decision (it covers the whole domain and takes months to undo); W008, with HTTPS but no proxy header
+#: the redirect is the front server's (see above)
+SILENCED_SYSTEM_CHECKS = ["security.W021"] + (["security.W008"] if HTTPS and not SECURE_SSL_REDIRECT else [])
+#: the content policy of every response (``veeduria.content_policy``): no inline script or style, never framed
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 #: editors' passwords: not like their name, at least 12 characters, not common, not all digits
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,6 +267,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+#: Serving (``veeduria serve``, docs/deployment.md): threads per worker process (``VEEDURIA_SERVER_THREADS``),
+#: seconds a silent connection stays open (``VEEDURIA_CLIENT_TIMEOUT``), the largest request headers
+#: (``VEEDURIA_MAX_HEADER_KB``, 431 beyond) and body (``VEEDURIA_MAX_REQUEST_MB``, 413 beyond; default the largest
+#: document and 1 MB), the largest form read into memory (``VEEDURIA_MAX_FORM_KB``, files apart; 400 beyond, and
+#: uploaded files larger than it are written to a temporary file) and the most fields of a form
+#: (``VEEDURIA_MAX_FORM_FIELDS``, 400 beyond)
+SERVER_THREADS = int(os.environ.get("VEEDURIA_SERVER_THREADS", "4"))
+CLIENT_TIMEOUT = int(os.environ.get("VEEDURIA_CLIENT_TIMEOUT", "30"))
+MAX_HEADER_BYTES = int(float(os.environ.get("VEEDURIA_MAX_HEADER_KB", "32")) * 1024)
+MAX_REQUEST_BYTES = int(float(os.environ.get("VEEDURIA_MAX_REQUEST_MB", "") or 0) * 1024 * 1024) or (
+    DOCUMENT_MAX_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("VEEDURIA_MAX_FORM_KB", "2560")) * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("VEEDURIA_MAX_FORM_FIELDS", "1000"))
+#: Rate limits per client address (``veeduria.rate_limit``), ``REQUESTS/SECONDS``, 0 or empty for none: the API
+#: (``VEEDURIA_RATE_API``) and the public forms, downloads of lists and forms sent (``VEEDURIA_RATE_FORMS``); the
+#: counts' store, shared by the worker processes (``VEEDURIA_RATE_STORE``: a SQLite file, or a ``redis://`` URL);
+#: the header holding the client's address as the front server saw it, trusted only when named
+#: (``VEEDURIA_CLIENT_IP_HEADER``, e.g. ``X-Real-IP``; else the connection's address)
+RATE_LIMITS = {
+    "api": os.environ.get("VEEDURIA_RATE_API", "120/60"),
+    "forms": os.environ.get("VEEDURIA_RATE_FORMS", "20/60"),
+}
+RATE_LIMIT_STORE = os.environ.get("VEEDURIA_RATE_STORE", "") or str(DATA_DIR / "rate-limits.sqlite3")
+_client_ip_header = os.environ.get("VEEDURIA_CLIENT_IP_HEADER", "").strip()
+CLIENT_IP_HEADER = f"HTTP_{_client_ip_header.upper().replace('-', '_')}" if _client_ip_header else ""
 
 LOGGING = {
     "version": 1,

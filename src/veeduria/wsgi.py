@@ -1,4 +1,4 @@
-"""WSGI entry point used by ``veeduria serve`` (gunicorn)."""
+"""WSGI entry point used by ``veeduria serve`` (waitress, ``veeduria.server``)."""
 
 import os
 

@@ -123,3 +123,20 @@ def test_openapi_document(client: Client) -> None:
     assert {"/api/v1/types", "/api/v1/records/authorizations", "/api/v1/records/authorizations/{record_id}"} <= set(
         spec["paths"]
     )
+
+
+def test_pages_read_from_the_end_are_the_pages_read_from_the_start(client: Any, db: Any) -> None:
+    """A page in the second half of a list is read backwards from its end: every page, by number, holds what
+    the list read forwards holds there, and says whether more follow."""
+    from veeduria.records.models import Country
+
+    Country.objects.bulk_create(Country(id=f"c{i:03d}", iso3=f"Z{i:02d}", name_es=f"País {i}") for i in range(23))
+    forwards = list(Country.objects.exclude(status="withdrawn").order_by("pk").values_list("pk", flat=True))
+    seen: list[str] = []
+    for page in range(1, 6):
+        body = client.get(f"/api/v1/records/countries?page_size=5&page={page}").json()
+        ids = [r["id"] for r in body["results"]]
+        assert ids == forwards[(page - 1) * 5 : page * 5], page
+        assert (body["next_cursor"] is not None) == (page < 5), page
+        seen += ids
+    assert seen == forwards

@@ -33,7 +33,9 @@ def _schema() -> Any:
     return loaded
 
 
-schema = _schema()
+#: the write operations of every record type are made by one function from the same declarations and, without a
+#: token, all answer their documented 401: those of one type are fuzzed (all of them took 16 more minutes)
+schema = _schema().exclude(method_regex="^(PATCH|POST)$", path_regex="^/api/v1/records/(?!authorizations/)")
 
 
 @pytest.fixture

@@ -36,18 +36,21 @@ def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _ok_schema(spec: dict[str, Any], path: str) -> dict[str, Any]:
-    content = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+def _ok_schema(spec: dict[str, Any], path: str, method: str = "get") -> dict[str, Any]:
+    """The schema of the operation's success answer (200, or 201 for a creation)."""
+    answers = spec["paths"][path][method]["responses"]
+    content = answers.get("200", answers.get("201"))["content"]["application/json"]["schema"]
     return _resolve(spec, content)
 
 
-def test_every_get_answer_is_typed(spec: dict[str, Any]) -> None:
-    """No operation answers "any object": each 200 names its properties or items."""
+def test_every_answer_is_typed(spec: dict[str, Any]) -> None:
+    """No operation answers "any object": each 200, of a read or a write, names its properties or items."""
     untyped = []
     for path, methods in spec["paths"].items():
-        schema = _ok_schema(spec, path) if "get" in methods else {}
-        if not (schema.get("properties") or schema.get("items")):
-            untyped.append(path)
+        for method in methods:
+            schema = _ok_schema(spec, path, method)
+            if not (schema.get("properties") or schema.get("items")):
+                untyped.append(f"{method.upper()} {path}")
     assert untyped == []
 
 

@@ -337,3 +337,21 @@ def test_every_year_is_one_link_away(client: Client, more: dict[str, Any]) -> No
     assert '<a href="?kind=exercise&amp;year=2022">2022</a>' in nav and ">2023</a>" in nav
     current = _get(client, "/es/cronologia/?year=2022").content.decode()
     assert '<a href="?year=2022" aria-current="page">2022</a>' in current
+
+
+def test_the_scope_read_in_two_queries_is_the_scope_as_one(dataset: Any) -> None:
+    """The timeline's activities (foreign forces at home; the host's exercises abroad or at an unknown place),
+    read as two indexed queries, are those of the one OR that reads every activity."""
+    from veeduria.portal.timeline_items import activity_scope
+    from veeduria.records import presence
+
+    peru, usa = dataset["peru"], dataset["usa"]
+    abroad = m.Activity.objects.create(id="ex-abroad", kind="exercise", name_es="Ejercicio", host_country=usa)
+    abroad.countries.add(peru)
+    m.Activity.objects.create(id="ex-unknown", kind="exercise", name_es="Ejercicio", provider_country=peru)
+    m.Activity.objects.create(id="course-abroad", kind="training", name_es="Curso", host_country=usa)
+    for host in ("PER", "USA"):
+        exercises = presence.host_personnel_abroad(host) | presence.location_unknown(host)
+        one = presence.foreign_presence(host) | exercises.filter(kind=m.ActivityKind.EXERCISE)
+        assert activity_scope(host) == sorted(one.values_list("pk", flat=True)), host
+    assert {"resolute-sentinel-2023", "ex-abroad", "ex-unknown"} <= set(activity_scope("PER"))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Schema
@@ -22,6 +23,7 @@ CODES = {
     422: "invalid_parameter",
     429: "too_many_requests",
     500: "server_error",
+    503: "service_unavailable",
 }
 
 
@@ -46,7 +48,19 @@ class ApiError(Exception):
 
 def error_response(api: NinjaAPI, request: HttpRequest, exc: ApiError) -> HttpResponse:
     body = {"error": {"status": exc.status, "code": exc.code, "message": exc.message, "details": exc.details}}
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    if exc.status == 401:  # how to authenticate (RFC 6750)
+        response["WWW-Authenticate"] = 'Bearer realm="veeduria"'
+    return response
+
+
+def _where(loc: Any) -> str:
+    """Where a value was wrong, e.g. ``query.year`` or ``body.title_en`` (a body's fields without its parameter's
+    name, as the write endpoints name them)."""
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"] and len(parts) > 2:
+        del parts[1]
+    return ".".join(parts)
 
 
 def install(api: NinjaAPI) -> None:
@@ -58,9 +72,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        details = [
-            {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
-        ]
+        details = [{"where": _where(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
         names = ", ".join(d["where"] for d in details)
         return error_response(api, request, ApiError(422, "invalid_parameter", f"invalid parameter: {names}", details))
 
@@ -79,6 +91,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return error_response(api, request, ApiError(403, "forbidden", str(exc) or "forbidden"))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from veeduria.db_unavailable import unavailable_response
+
+        return unavailable_response(request)
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -102,16 +121,27 @@ def _declare_text_pattern(schema: Any) -> None:
             _declare_text_pattern(value)
 
 
+#: the answer of every operation to a client past its rate limit (``veeduria.rate_limit``, ``VEEDURIA_RATE_API``)
+TOO_MANY_REQUESTS = {
+    "description": "Too many requests from this address: retry after the seconds in Retry-After",
+    "headers": {"Retry-After": {"description": "seconds", "schema": {"type": "integer", "minimum": 1}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
 class JsonErrorsAPI(NinjaAPI):
     """A NinjaAPI whose every answer, even a wrong method or an unknown address under it, is in the one shape."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        """The OpenAPI document, with what a text parameter may hold declared (see :data:`TEXT_PATTERN`)."""
+        """The OpenAPI document, with what a text parameter may hold declared (see :data:`TEXT_PATTERN`) and the rate
+        limit's 429 on every operation."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                     _declare_text_pattern(parameter.get("schema"))
+                if isinstance(operation, dict):
+                    operation.setdefault("responses", {}).setdefault(429, TOO_MANY_REQUESTS)
         return schema
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
 
+from veeduria import counts_cache
 from veeduria.api.errors import ApiError
+from veeduria.records.queries import rows_between
 
 MAX_PAGE_SIZE = 200
 
@@ -69,22 +71,32 @@ class Page:
     meta: dict[str, Any]
 
 
-def paginate(qs: QuerySet[Any], *, cursor: str | None, page: int | None, page_size: int, numbers: bool = False) -> Page:
+def paginate(
+    qs: QuerySet[Any],
+    *,
+    cursor: str | None,
+    page: int | None,
+    page_size: int,
+    numbers: bool = False,
+    count_key: str = "",
+) -> Page:
     """One page of ``qs`` in id order, with ``count``, ``page_size``, ``page``, ``pages`` and ``next_cursor``;
-    ``numbers``: the ids are numbers. A cursor wins over a page number."""
+    ``numbers``: the ids are numbers. A cursor wins over a page number. ``count_key``: what the list selects (its
+    type and filters), to keep its count per data version (``veeduria.counts_cache``)."""
     qs = qs.order_by("pk")
-    count = qs.count()
+    count = counts_cache.kept(f"api|{count_key}", qs.count) if count_key else qs.count()
     pages = max(1, math.ceil(count / page_size))
     if cursor is not None:
         after = decode_cursor(cursor, numbers=numbers)
         rows = list(qs.filter(pk__gt=after)[: page_size + 1])
+        more = len(rows) > page_size
     else:
         number = page or 1
         if number > pages:
             raise ApiError(404, "no_such_page", f"page {number} is past the last page ({pages})")
         start = (number - 1) * page_size
-        rows = list(qs[start : start + page_size + 1])
-    more = len(rows) > page_size
+        rows = rows_between(qs, start, start + page_size, count)  # past the middle, read from the end
+        more = start + page_size < count
     rows = rows[:page_size]
     meta = {
         "count": count,

@@ -3,11 +3,12 @@ each with its own typed answer and filters built from the registry and the model
 
 (No ``from __future__ import annotations`` here: the views made per type are annotated with their own schemas.)"""
 
+import json
 from typing import Any, Literal
 from urllib.parse import quote
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from ninja import Query, Router
 from pydantic import Field, create_model
 
@@ -46,36 +47,45 @@ def filters_schema(rt: RecordType) -> type[PageParams]:
 
 
 def filtered(rt: RecordType, f: Any) -> QuerySet[Any]:
+    """The records of ``rt`` the list's filters select (a common country or kind checked record by record, as on
+    the portal's lists: ``veeduria.portal.facets.common``)."""
+    from veeduria.portal.facets import common
+
+    chosen = {"country": getattr(f, "country", None), "kind": getattr(f, "kind", None)}
     qs = queries.list_records(
         rt,
         year=getattr(f, "year", None),
-        country=getattr(f, "country", None),
-        kind=getattr(f, "kind", None),
+        country=chosen["country"],
+        kind=chosen["kind"],
         q=f.q,
         include_withdrawn=f.withdrawn,
+        by_row={name for name, value in chosen.items() if value and common(rt, name, str(value))},
     )
     updated = since(f.updated_since)
     if updated is not None:
         qs = qs.filter(updated_at__gte=updated)
-    return serialize.with_public_prefetches(qs, rt)
+    return serialize.bare(qs)
 
 
 def _add_type(rt: RecordType) -> None:
     filters_cls = filters_schema(rt)
     label = schemas.describe_rel(rt.model)
 
-    def record_list(request: HttpRequest, filters: Any) -> dict[str, Any]:
-        page = paginate(filtered(rt, filters), cursor=filters.cursor, page=filters.page, page_size=filters.page_size)
-        return {"type": rt.key, **page.meta, "results": [serialize.record_out(rt, obj) for obj in page.rows]}
+    def record_list(request: HttpRequest, filters: Any) -> HttpResponse:
+        qs = filtered(rt, filters).only("pk")  # records_out reads the values by id
+        selected = filters.model_dump(exclude={"cursor", "page", "page_size"})
+        key = json.dumps([rt.key, sorted((k, str(v)) for k, v in selected.items())])
+        page = paginate(qs, cursor=filters.cursor, page=filters.page, page_size=filters.page_size, count_key=key)
+        return serialize.json_response({**page.meta, "type": rt.key, "results": serialize.records_out(rt, page.rows)})
 
     def record_detail(request: HttpRequest, record_id: str) -> Any:
-        obj = serialize.with_public_prefetches(rt.model._default_manager.filter(pk=record_id), rt).first()
+        obj = serialize.bare(rt.model._default_manager.filter(pk=record_id)).first()
         if obj is None:
             survivor = redirect_target(rt.model, record_id)  # a merged id answers with its survivor's address
             if survivor is not None:
                 return HttpResponsePermanentRedirect(f"{request.path.rsplit('/', 1)[0]}/{quote(survivor)}")
             raise ApiError(404, "not_found", f"no {rt.key} record with id {record_id!r}")
-        return serialize.record_detail_out(rt, obj)
+        return serialize.json_response(serialize.record_detail_out(rt, obj))
 
     record_list.__annotations__["filters"] = Query[filters_cls]  # type: ignore[valid-type,misc]
     router.get(
@@ -98,19 +108,20 @@ for _rt in RECORD_TYPES:
     _add_type(_rt)
 
 
-def _unknown(type_key: str) -> ApiError:
+def unknown_type(type_key: str) -> ApiError:
+    """404 for a record type that does not exist, naming those that do (reads and writes alike)."""
     known = ", ".join(rt.key for rt in RECORD_TYPES)
     return ApiError(404, "unknown_type", f"unknown record type {type_key!r}; known: {known}")
 
 
 @router.get("/{type_key}", include_in_schema=False)
 def unknown_list(request: HttpRequest, type_key: str) -> None:
-    raise _unknown(type_key)
+    raise unknown_type(type_key)
 
 
 @router.get("/{type_key}/{record_id}", include_in_schema=False)
 def unknown_detail(request: HttpRequest, type_key: str, record_id: str) -> None:
-    raise _unknown(type_key)
+    raise unknown_type(type_key)
 
 
 class SourceFilters(PageParams):

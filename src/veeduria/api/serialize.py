@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import decimal
+import json
 from functools import cache
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import QuerySet, Value
+from django.http import HttpResponse
+from ninja.responses import NinjaJSONEncoder
 
 from veeduria.api.schemas import public_fields
 from veeduria.evidence.models import AlternativeValue, Citation, Record, Source
@@ -74,31 +78,97 @@ def citation_out(citation: Citation) -> dict[str, Any]:
     }
 
 
-def with_public_prefetches(qs: QuerySet[Any], rt: RecordType) -> QuerySet[Any]:
-    """``qs`` (records of ``rt``) with everything :func:`record_out` reads prefetched, and nothing else joined."""
+def bare(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """``qs`` without the joins and prefetches a portal list adds: :func:`records_out` reads what it needs itself."""
+    return qs.select_related(None).prefetch_related(None)
+
+
+def _plain(value: Any) -> Any:
+    return plain(value) if isinstance(value, decimal.Decimal) else value
+
+
+def _rows(qs: QuerySet[Any], fields: list[Any], key: str) -> dict[Any, list[dict[str, Any]]]:
+    """The rows of ``qs`` as public dicts of ``fields`` (no many-to-many ones), grouped by the value of ``key``;
+    one query of the needed columns, no model instances."""
+    names = [f.name for f in fields]
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for owner, *values in qs.values_list(key, *(f.attname for f in fields)):
+        out.setdefault(owner, []).append({n: _plain(v) for n, v in zip(names, values, strict=True)})
+    return out
+
+
+def _m2m_ids(field: Any, ids: list[Any]) -> dict[Any, list[Any]]:
+    """``{record id: sorted ids}`` of one many-to-many field, read from its through table in one query."""
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    out: dict[Any, list[Any]] = {pk: [] for pk in ids}
+    for owner, other in through._default_manager.filter(**{f"{source}__in": ids}).values_list(source, target):
+        out[owner].append(other)
+    for values in out.values():
+        values.sort()
+    return out
+
+
+def _ordering(model: type[models.Model]) -> list[Any]:
+    return list(model._meta.ordering or ()) or ["pk"]
+
+
+def _links(model: type[models.Model], rt: RecordType, ids: list[Any]) -> QuerySet[Any]:
+    """The citations or alternative values of the records ``ids`` of ``rt``, in id order."""
+    ct = ContentType.objects.get_for_model(rt.model)
+    return model._default_manager.filter(content_type=ct, object_id__in=[str(pk) for pk in ids]).order_by("pk")
+
+
+def records_out(rt: RecordType, objs: list[Record]) -> list[dict[str, Any]]:
+    """Records as lists give them (``type``, fields, child rows, citations, alternative values): their values and
+    related rows read by id, with one query of the needed columns per relation and no model instances (``objs``
+    need hold their ids only, e.g. ``.only("pk")``)."""
+    if not objs:
+        return []
     model = rt.model
-    children = [r.get_accessor_name() for r in model._meta.related_objects if r.name in CHILD_RELATIONS]
-    return (
-        qs.select_related(None)
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk")),
-            Prefetch("alternatives", queryset=AlternativeValue.objects.order_by("pk")),
-            *(f.name for f in model._meta.many_to_many),
-            *(c for c in children if c),
-        )
-    )
+    ids = [obj.pk for obj in objs]
+    fields = _fields(model)
+    scalar = [f for f in fields if not f.many_to_many]
+    by_id = {
+        row[0]: row[1:]
+        for row in model._default_manager.filter(pk__in=ids).values_list("pk", *(f.attname for f in scalar))
+    }
+    many = {f.name: _m2m_ids(f, ids) for f in fields if f.many_to_many}
+    children = {}
+    for name, child_fields in _child_fields(model):
+        rel = model._meta.get_field(name)
+        child_qs = rel.related_model._default_manager.filter(**{f"{rel.field.name}__in": ids})  # type: ignore[union-attr]
+        children[name] = _rows(child_qs.order_by(*_ordering(rel.related_model)), child_fields, rel.field.attname)  # type: ignore[union-attr, arg-type]
+    cit_fields = _fields(Citation, frozenset({*_LINK, "source"}))
+    citations: dict[str, list[dict[str, Any]]] = {}
+    brief = ("source_id", "source__title", "source__url", "source__kind", "source__reliability")
+    names = [f.name for f in cit_fields]
+    for owner, sid, title, url, kind, reliability, *values in _links(Citation, rt, ids).values_list(
+        "object_id", *brief, *(f.attname for f in cit_fields)
+    ):
+        row = {n: _plain(v) for n, v in zip(names, values, strict=True)}
+        row["source"] = {"id": sid, "title": title, "url": url, "kind": kind, "reliability": reliability}
+        citations.setdefault(owner, []).append(row)
+    alternatives = _rows(_links(AlternativeValue, rt, ids), _fields(AlternativeValue, frozenset(_LINK)), "object_id")
+    out = []
+    for obj in objs:
+        data: dict[str, Any] = {"type": rt.key}
+        data.update((f.name, _plain(v)) for f, v in zip(scalar, by_id[obj.pk], strict=True))
+        for f in fields:
+            if f.many_to_many:
+                data[f.name] = many[f.name][obj.pk]
+        for name in children:
+            data[name] = children[name].get(obj.pk, [])
+        key = str(obj.pk)
+        data["citations"] = citations.get(key, [])
+        data["alternatives"] = alternatives.get(key, [])
+        out.append(data)
+    return out
 
 
 def record_out(rt: RecordType, obj: Record) -> dict[str, Any]:
-    """A record as lists give it: ``type``, its fields, child rows, citations and alternative values."""
-    data: dict[str, Any] = {"type": rt.key, **fields_dict(obj, _fields(rt.model))}
-    for name, fields in _child_fields(rt.model):
-        data[name] = [fields_dict(row, fields) for row in getattr(obj, name).all()]
-    data["citations"] = [citation_out(c) for c in obj.citations.all()]
-    alternative_fields = _fields(AlternativeValue, frozenset(_LINK))
-    data["alternatives"] = [fields_dict(a, alternative_fields) for a in obj.alternatives.all()]
-    return data
+    """One record as lists give it (see :func:`records_out`)."""
+    return records_out(rt, [obj])[0]
 
 
 def history(obj: Record) -> list[dict[str, Any]]:
@@ -160,3 +230,9 @@ def record_detail_out(rt: RecordType, obj: Record) -> dict[str, Any]:
 
 def source_out(source: Source) -> dict[str, Any]:
     return fields_dict(source, _fields(Source))
+
+
+def json_response(data: Any) -> HttpResponse:
+    """``data`` (built here, of the operation's declared schema) as ninja's renderer writes it, without validating
+    our own output again: the schema stays declared in the OpenAPI document and schemathesis checks answers to it."""
+    return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")

@@ -18,6 +18,7 @@ from veeduria.api.findings import router as findings_router
 from veeduria.api.index import endpoint_index
 from veeduria.api.records import router as records_router
 from veeduria.api.records import sources_router
+from veeduria.api.writes import add_write_operations
 from veeduria.evidence.models import SourceKind
 from veeduria.factchecks.matching_api import router as claims_router
 from veeduria.records import queries
@@ -131,6 +132,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any
     }
 
 
+add_write_operations(records_router)  # add, change, withdraw with an editor's token, at the records' addresses
 api.add_router("/records", records_router)
 api.add_router("/sources", sources_router)
 api.add_router("/findings", findings_router)

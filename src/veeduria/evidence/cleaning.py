@@ -96,7 +96,7 @@ def checker(field: models.Field) -> Checker:
         inner = clean_json
     elif isinstance(field, models.CharField | models.TextField):
         choices = tuple(str(k) for k, _label in field.flatchoices) if field.choices else ()
-        inner = _text(field.max_length, choices, bool(field.blank))
+        inner = _text(text_max_length(field), choices, bool(field.blank))
     else:
         inner = _same
     if field.name in RANGES and isinstance(field, models.FloatField | models.IntegerField | models.DecimalField):
@@ -111,6 +111,14 @@ def checker(field: models.Field) -> Checker:
         return inner(value)
 
     return check
+
+
+def text_max_length(field: models.CharField | models.TextField) -> int:
+    """The most characters a text field holds: its own ``max_length``, or (a text field without one: notes,
+    explanations, verdicts, reasons) ``VEEDURIA_TEXT_MAX_CHARS`` (docs/limits.md)."""
+    from django.conf import settings
+
+    return int(field.max_length or settings.TEXT_MAX_CHARS)
 
 
 def _same(value: Any) -> Any:
@@ -373,4 +381,5 @@ __all__ = [
     "field_checker",
     "period_end",
     "precision_field",
+    "text_max_length",
 ]

@@ -168,6 +168,9 @@ class Revision(models.Model):
     reason = models.TextField(_("motivo"), blank=True)
     #: the id of the source on whose authority an import wrote the change (empty for editors' changes)
     source = models.CharField(_("fuente"), max_length=120, blank=True)
+    #: the ledger (evidence.ledger): the previous revision's hash and this one's, SHA-256 in hex
+    previous_hash = models.CharField(_("hash anterior"), max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -254,7 +257,11 @@ class Record(models.Model):
 
         from veeduria.evidence.cleaning import check_record
 
-        values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        values = {  # not the generated columns: the database computes them, an unsaved record has none yet
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if not getattr(f, "generated", False)
+        }
         errors = check_record(type(self), values, labels=True)
         if errors:
             raise ValidationError({name: [message] for name, message in errors})

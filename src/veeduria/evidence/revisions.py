@@ -2,7 +2,8 @@
 
 Every writer (the dataset loader, the importers, the admin, the commands) decides values through
 :mod:`veeduria.evidence.writes`, takes a snapshot before and after a change and calls :func:`record_change`
-(the importers' bulk path writes the same revision rows in batches); nothing else writes revisions.
+(the importers' bulk path writes the same revision rows in batches); nothing else writes revisions. Every
+revision is chained by :mod:`veeduria.evidence.ledger`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from veeduria.evidence import ledger
 from veeduria.evidence.models import AlternativeValue, Citation, Record, Revision, Status
 
 Snapshot = dict[str, Any]
@@ -104,7 +106,7 @@ def record_change(
         action = Revision.Action.UPDATE
         if "status" in changes:
             action = Revision.Action.WITHDRAW if after.get("status") == Status.WITHDRAWN else Revision.Action.RESTORE
-    return Revision.objects.create(
+    return ledger.append(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
         author=author,

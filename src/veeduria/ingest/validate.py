@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext as _
 
-from veeduria.evidence.cleaning import CleanError, check_record, checker, clean_json
+from veeduria.evidence.cleaning import CleanError, check_record, checker, clean_json, text_max_length
 from veeduria.evidence.models import Precision, Status
 from veeduria.evidence.revisions import plain
 from veeduria.ingest.schema import ALTERNATIVE_KEYS, CITATION_KEYS, LINK_KEYS, FieldSpec, FileSpec, file_specs
@@ -380,6 +380,7 @@ class _Validator:
                     ok = self.check_alternative(at, spec, fname, entry["value"]) and ok
                 record = {k: ("" if entry.get(k) is None else entry.get(k)) for k in keys if k != "value"}
                 record["field"] = fname
+                ok = self.check_link_texts(at, link, record) and ok
                 if link == "alternatives":
                     record["value"] = entry.get("value")
                     record["preferred"] = bool(entry.get("preferred", False))
@@ -390,6 +391,20 @@ class _Validator:
             self.error(where, _in_field("citations", _("todo registro publicado necesita al menos una cita")))
             ok = False
         return ok and self.check_preferred(where, spec, raw, item)
+
+    def check_link_texts(self, where: str, link: str, record: dict[str, Any]) -> bool:
+        """A citation's or alternative value's texts (locator, quote, note) within their fields' lengths."""
+        from veeduria.evidence.models import AlternativeValue, Citation
+
+        model = Citation if link == "citations" else AlternativeValue
+        ok = True
+        for name in ("locator", "quote", "note"):
+            value = record.get(name)
+            limit = text_max_length(model._meta.get_field(name))  # type: ignore[arg-type]
+            if isinstance(value, str | int | float) and len(str(value)) > limit:
+                self.error(where, _in_field(name, _("tiene más de %(n)d caracteres") % {"n": limit}))
+                ok = False
+        return ok
 
     def read_document_page(self, where: str, entry: dict[str, Any], record: dict[str, Any]) -> bool:
         """A citation's ``document`` (its SHA-256 or id) and ``page`` (one of the document's pages), stored in

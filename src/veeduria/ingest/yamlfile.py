@@ -110,9 +110,48 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse ``path``; raise :class:`YamlProblem` naming the file and line on any syntax error."""
+def _check_size(path: Path) -> None:
+    """Refuse a file larger than ``VEEDURIA_DATASET_FILE_MAX_MB`` before reading it."""
+    from veeduria.ingest import limits
+
+    size = path.stat().st_size
+    if size > limits.max_dataset_file_bytes():
+        raise YamlProblem(
+            _("%(file)s: el archivo ocupa %(size)s; el límite es %(limit)s (VEEDURIA_DATASET_FILE_MAX_MB)")
+            % {
+                "file": path.name,
+                "size": limits.megabytes(size),
+                "limit": limits.megabytes(limits.max_dataset_file_bytes()),
+            }
+        )
+
+
+def _check_values(path: Path, text: str) -> None:
+    """Refuse a value longer than any field holds (``VEEDURIA_TEXT_MAX_CHARS``) before the (slow) parse: a quick
+    pass of libyaml's scanner, when PyYAML has it (a syntax error is left to the parse, which names it)."""
+    from veeduria.ingest import limits
+
+    scanner = getattr(yaml, "CSafeLoader", None)
+    if scanner is None:
+        return
+    longest = limits.max_text_chars()
     try:
+        for token in yaml.scan(text, Loader=scanner):
+            if isinstance(token, yaml.ScalarToken) and len(token.value) > longest:
+                raise YamlProblem(
+                    _("%(file)s: línea %(line)d: un valor de más de %(n)d caracteres (VEEDURIA_TEXT_MAX_CHARS)")
+                    % {"file": path.name, "line": token.start_mark.line + 1, "n": longest}
+                )
+    except yaml.YAMLError:
+        return
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse ``path``; raise :class:`YamlProblem` naming the file and line on any syntax error, or if the file or
+    one of its values is larger than the limits (docs/limits.md)."""
+    try:
+        if path.is_file():
+            _check_size(path)
         text = path.read_text(encoding="utf-8")
     except IsADirectoryError as exc:
         raise YamlProblem(_("%(file)s: es una carpeta, no un archivo") % {"file": path.name}) from exc
@@ -124,6 +163,7 @@ def read_yaml(path: Path) -> Any:
         raise YamlProblem(
             _("%(file)s: no es texto UTF-8 (byte %(byte)d)") % {"file": path.name, "byte": exc.start}
         ) from exc
+    _check_values(path, text)
     try:
         return yaml.load(text, Loader=_Loader)
     except YamlProblem as exc:

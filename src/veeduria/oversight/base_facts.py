@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 
 from veeduria.evidence.models import Citation, SourceKind, Status
 from veeduria.oversight.bases import (
@@ -66,6 +66,17 @@ class FacilityNotFound(LookupError):
 
 def _published(model: type[Model]) -> Any:
     return model.objects.exclude(status=Status.WITHDRAWN)  # type: ignore[attr-defined]
+
+
+def _activities_at_facilities(foreign: str | None) -> Any:
+    """The links of published activities with ``foreign`` taking part or providing them to the facilities they
+    were held at (none when there is no foreign country): read from the links (few), each activity checked by
+    index (not every activity read)."""
+    links = Activity.facilities.through.objects.exclude(activity__status=Status.WITHDRAWN)
+    if foreign is None:
+        return links.none()
+    taking_part = Activity.countries.through.objects.filter(activity_id=OuterRef("activity_id"), country__iso3=foreign)
+    return links.filter(Q(Exists(taking_part)) | Q(activity__provider_country__iso3=foreign))
 
 
 def _scheme_state(scheme: str) -> str | None:
@@ -111,10 +122,7 @@ def _load(facilities: list[Facility], host: str, foreign: str | None) -> list[Fa
         .select_related("authorization")
         .distinct()
     )
-    foreign_q = Q(countries__iso3=foreign) | Q(provider_country__iso3=foreign)
-    at_facility = Activity.facilities.through.objects.filter(
-        facility_id__in=ids, activity__in=_published(Activity).filter(foreign_q)
-    ).select_related("activity")
+    at_facility = _activities_at_facilities(foreign).filter(facility_id__in=ids).select_related("activity")
     activities = list(at_facility)
 
     cites_obs = _citations(FacilityObservation, [o.pk for o in observations])
@@ -360,11 +368,7 @@ def facilities_with_evidence(host_iso3: str, foreign_iso3: str) -> list[Facility
         .exclude(facility=None)
         .values_list("facility_id", flat=True)
     )
-    linked |= set(
-        Activity.facilities.through.objects.filter(
-            activity__in=_published(Activity).filter(Q(countries__iso3=foreign) | Q(provider_country__iso3=foreign))
-        ).values_list("facility_id", flat=True)
-    )
+    linked |= set(_activities_at_facilities(foreign).values_list("facility_id", flat=True))
     return list(_facilities().filter(country__iso3=host, pk__in=linked).order_by("name_es"))
 
 

@@ -12,6 +12,7 @@ from veeduria.evidence.models import Citation
 from veeduria.oversight.models import Finding, Severity
 from veeduria.oversight.texts import Names
 from veeduria.records.models import Activity, Authorization, Country
+from veeduria.records.queries import MAX_YEAR, MIN_YEAR
 
 #: severities from the gravest to the mildest (display order)
 SEVERITIES: tuple[str, ...] = (Severity.VIOLATION, Severity.UNDETERMINED, Severity.NOTICE)
@@ -34,6 +35,8 @@ def list_findings(
     if rule:
         qs = qs.filter(rule=rule)
     if year is not None:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return qs.none()  # no activity starts in such a year (and a date cannot hold it)
         qs = qs.filter(activity__start_date__year=year)
     if country:
         code = country.upper()

@@ -17,7 +17,7 @@ from veeduria.portal.display import Value
 from veeduria.records import merge
 from veeduria.records.export import PRIVATE_FIELDS
 from veeduria.records.models import Activity, Authorization
-from veeduria.records.queries import RELATED_LIMIT, reverse_relations
+from veeduria.records.queries import related_records
 from veeduria.records.registry import RecordType
 
 _EXTRA_LABELS = {
@@ -134,26 +134,23 @@ def _rows(obj: Any, lang: str) -> list[Row]:
 
 
 def _related(obj: Any) -> list[Related]:
+    """The first records of each relation pointing to ``obj``; when there are more, a link to the list of all
+    of them where the list can filter by ``obj`` (its country filter)."""
     out = []
-    for rel in reverse_relations(type(obj)):
-        accessor = rel.get_accessor_name()
-        objs = list(getattr(obj, f"related_{accessor}", []))
-        if not objs:
-            continue
+    lang = (get_language() or "es")[:2]
+    for group in related_records(obj):
+        rel, objs = group.relation, group.records
         model = rel.related_model
         label = f"{model._meta.verbose_name_plural} ({rel.field.verbose_name})"
-        more = len(objs) > RELATED_LIMIT
         more_href = None
         rt = display.record_type_of(model)
-        if more and rt is not None and rt.country_field == rel.field.name:
+        if group.more and rt is not None and rel.field.name in {rt.country_field, *rt.extra_country_fields}:
             more_href = f"{display.list_url(rt)}?country={obj.pk}"
-        shown = objs[:RELATED_LIMIT]
-        related = Related(label, [display.link(o) for o in shown], more, more_href)
+        related = Related(label, [display.link(o) for o in objs], group.more, more_href)
         if rt is not None:
-            lang = (get_language() or "es")[:2]
             names = [n for n in rt.list_fields if n != rel.field.name]
             related.columns = [display.column_label(rt, n) for n in names]
-            related.rows = [(display.link(o), [display.cell(o, rt, n, lang) for n in names]) for o in shown]
+            related.rows = [(display.link(o), [display.cell(o, rt, n, lang) for n in names]) for o in objs]
         out.append(related)
     return out
 

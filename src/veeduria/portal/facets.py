@@ -2,11 +2,14 @@
 every choice of each facet (year, country, kind, department, source kind) under the other filters.
 
 One function, ``records``, turns the filters into a queryset for the list page and its downloads alike, so a
-download holds exactly what the list shows. Each facet costs one query whatever the number of records.
+download holds exactly what the list shows. Each facet costs one query whatever the number of records; the counts
+(and the number of records selected) are kept in the cache per data version, so that a list of 500,000 records
+counts them once after each change of the data, not on every page.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,12 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast, ExtractYear
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from veeduria import counts_cache
 from veeduria.evidence.models import Citation, SourceKind
+from veeduria.http_cache import data_version
 from veeduria.records import presence, queries
 from veeduria.records.models import Activity, Country
 from veeduria.records.registry import RecordType
@@ -29,6 +34,11 @@ from veeduria.records.registry import RecordType
 FACETS = ("year", "country", "kind", "department", "source_kind")
 #: parameters that are not facets but are kept in every link
 OTHER_PARAMS = ("q", "withdrawn", "where", "sort")
+#: a filter value that alone selects at least this share of a type's records is "common": checked record by record
+#: as the list's order is read (its first page is found in a few rows), not collected first (``Selection.records``)
+COMMON_SHARE = 0.05
+#: the filters whose form depends on how common their value is
+_BY_ROW_FILTERS = ("country", "kind", "source_kind")
 #: a fiscal year or edition stored as text ("2023", "FY2023", "FY 2023-2024")
 _TEXT_YEAR = re.compile(r"^(?:FY\s?)?(\d{4})", re.IGNORECASE)
 
@@ -98,35 +108,76 @@ class Selection:
         self.rt = rt
         self.filters = filters
         self._ids: list[str] | None = None
+        self._by_row: set[str] | None = None
         if filters["q"]:
             from veeduria.search.service import record_ids
 
             self._ids = record_ids(filters["q"], rt.key)
 
-    def records(self, *, skip: str = "") -> QuerySet:
+    def cached(self, what: str, compute: Any) -> Any:
+        """``compute()``, kept per data version under this selection's filters and ``what``
+        (``veeduria.counts_cache``)."""
+        if not counts_cache.enabled():
+            return compute()
+        if not hasattr(self, "_version"):
+            self._version = data_version().tag
+        filters = json.dumps(sorted((k, str(v)) for k, v in self.filters.items()))
+        return counts_cache.kept(f"list|{self.rt.key}|{what}|{filters}", compute, self._version)
+
+    def count(self) -> int:
+        """How many records the filters select (kept per data version)."""
+        return int(self.cached("count", lambda: self.records().order_by().count()))
+
+    def by_row(self) -> set[str]:
+        """The filters of this selection whose value is common (``common``): checked record by record."""
+        if self._by_row is None:
+            chosen = [(name, str(self.filters[name])) for name in _BY_ROW_FILTERS if self.filters.get(name)]
+            self._by_row = {name for name, value in chosen if common(self.rt, name, value)}
+        return self._by_row
+
+    def records(self, *, skip: str = "", by_row: set[str] | None = None) -> QuerySet:
+        """The selected records (without filter ``skip``); ``by_row``: the filters checked record by record
+        (default: the common ones, ``by_row()``); the records are the same either way, only the plan differs."""
         f: dict[str, Any] = {k: ("" if k == skip else v) for k, v in self.filters.items()}
+        rows = self.by_row() if by_row is None else by_row
         qs = queries.list_records(
             self.rt,
             year=f["year"] or None,
             country=f["country"] or None,
             kind=f["kind"] or None,
             include_withdrawn=bool(f["withdrawn"]),
+            by_row=rows,
         )
         if self._ids is not None:
             qs = qs.filter(pk__in=self._ids)
         if f["department"]:
             qs = qs.filter(department=f["department"])
         if f["source_kind"]:
-            qs = qs.filter(pk__in=_cited_by_kind(self.rt, f["source_kind"]))
+            cited = _cited_by_kind(self.rt, f["source_kind"])
+            if "source_kind" in rows:
+                qs = qs.filter(Exists(cited.filter(object_id=Cast(OuterRef("pk"), models.CharField()))))
+            else:
+                qs = qs.filter(pk__in=cited.values("object_id"))
         if f["where"]:
             subset = presence.by_where(settings.HOST_COUNTRY, f["where"])
             qs = qs.none() if subset is None else qs.filter(pk__in=subset.values("pk"))
         return qs
 
 
+def common(rt: RecordType, name: str, value: str) -> bool:
+    """Whether filter ``name`` = ``value`` alone selects at least ``COMMON_SHARE`` of the type's published records,
+    read from the counts of the list without filters (kept per data version, counted again by the commands that
+    change the data)."""
+    everything = Selection(rt, parse(QueryDict(""), rt))
+    total = everything.count()
+    counts = everything.cached(f"facet:{name}", lambda: _counts(everything, name))
+    return total > 0 and counts.get(value, 0) >= COMMON_SHARE * total
+
+
 def _cited_by_kind(rt: RecordType, kind: str) -> QuerySet:
+    """The citations of records of ``rt`` by sources of ``kind``."""
     ct = ContentType.objects.get_for_model(rt.model)
-    return Citation.objects.filter(content_type=ct, source__kind=kind).values("object_id")
+    return Citation.objects.filter(content_type=ct, source__kind=kind)
 
 
 def _href(get: QueryDict, param: str, value: str) -> str:
@@ -232,7 +283,7 @@ def facets(selection: Selection, get: QueryDict) -> list[Facet]:
     rt = selection.rt
     out = []
     for name in applicable(rt):
-        counts = _counts(selection, name)
+        counts = dict(selection.cached(f"facet:{name}", lambda name=name: _counts(selection, name)))
         chosen = selection.filters[name]
         if chosen and chosen not in counts:
             counts[chosen] = 0

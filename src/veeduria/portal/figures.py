@@ -22,8 +22,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from veeduria import counts_cache
 from veeduria.evidence.models import Citation, Source, Status
 from veeduria.portal import display
 from veeduria.portal.labels import SERVICE
@@ -213,6 +215,14 @@ CHART_GROUPS = {
 }
 
 
+def charts(group: str, host: str | None) -> list[Chart]:
+    """The charts of section ``group`` for ``host`` (or every host country). Each sums or lists every record of
+    its kind (500,000 courses: seconds), so they are kept per data version and language
+    (``veeduria.counts_cache``) and made again as the commands that change the data finish."""
+    lang = get_language() or "es"
+    return counts_cache.kept(f"figures|{group}|{host or ''}|{lang}", lambda: GROUPS[group](host))
+
+
 def _number(value: int | Decimal) -> str:
     """A number as a machine reads it: no grouping, no needless decimals."""
     if isinstance(value, Decimal):
@@ -348,12 +358,12 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     host = _host(request)
     query = "?" + urlencode({"country": host}) if host else ""
     groups = []
-    for group, make in GROUPS.items():
-        charts = make(host)
-        for chart in charts:
+    for group in GROUPS:
+        made = charts(group, host)
+        for chart in made:
             chart.csv_url = reverse("portal:figures-csv", args=[chart.key]) + query
             chart.vega = spec(chart)
-        groups.append((group, charts))
+        groups.append((group, made))
     context = {
         "groups": groups,
         "countries": [(c.pk, c.title) for c in Country.objects.exclude(status="withdrawn")],
@@ -368,7 +378,7 @@ def figures_csv(request: HttpRequest, chart: str) -> HttpResponse:
     host = _host(request)
     if group is None or (host and not Country.objects.filter(pk=host).exists()):
         raise Http404(_("No existe ese gráfico."))
-    found = [c for c in GROUPS[group](host) if c.key == chart]
+    found = [c for c in charts(group, host) if c.key == chart]
     if not found:  # a flow without money: an empty table
         found = [_empty_money(chart)]
     response = HttpResponse(csv_text(found[0]), content_type="text/csv; charset=utf-8")

@@ -150,7 +150,9 @@ def findings_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(ordered, settings.PAGE_SIZE).get_page(get.get("page"))
     started = Finding.objects.exclude(activity__start_date=None).annotate(y=ExtractYear("activity__start_date"))
     years = sorted(set(started.values_list("y", flat=True)), reverse=True)
-    involved = Country.objects.filter(activities__findings__isnull=False).distinct()
+    # read from the findings (a few hundred) to their activities' countries, not from each country's activities
+    links = Activity.countries.through.objects.filter(activity_id__in=Finding.objects.values("activity_id"))
+    involved = Country.objects.filter(pk__in=links.values("country_id"))
     params = get.copy()
     params.pop("page", None)
     context = {

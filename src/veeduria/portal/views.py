@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -60,6 +62,39 @@ def _kind_choices(rt: RecordType) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in f.choices]
 
 
+class IdsFirst:
+    """A list's records read a page at a time in two steps: the ids of the page in the list's order (a narrow
+    query that sorts ids and sort keys only, read from an index where one serves the order), then the records of
+    those ids with what the list shows. ``counter`` gives the number of records (kept per data version)."""
+
+    ordered = True
+
+    def __init__(self, rt: RecordType, qs: Any, counter: Callable[[], int]) -> None:
+        self.rt = rt
+        default: list[Any] = list(rt.model._meta.ordering or [])
+        self.qs = qs if qs.query.order_by else qs.order_by(*default, "pk")
+        self.counter = counter
+
+    def count(self) -> int:
+        return self.counter()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        ids = queries.rows_between(self.qs.values_list("pk", flat=True), page.start or 0, page.stop, self.count())
+        found = {obj.pk: obj for obj in queries.records_by_id(self.rt, ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose number of objects comes from the object list's ``count`` alone (never ``len``)."""
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list.count())  # type: ignore[attr-defined]
+
+
 def _query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -79,7 +114,9 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
     except list_sort.BadSort as exc:
         sort, sort_error = None, str(exc)
     qs = list_sort.apply(selection.records(), rt, sort, lang)
-    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    records = IdsFirst(rt, qs, selection.count)
+    paginator = CountedPaginator(records, settings.PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
     title_base = f"{getattr(rt.model, 'title_field', 'name')}_es"
     columns = [display.column_label(rt, name) for name in rt.list_fields]
     rows = []

@@ -1,8 +1,10 @@
 """``manifest.json`` of an export set: what it holds (records and bytes per file, SHA-256), when and by which
-version it was written, the state of the data it shows, and the licence and origin of each bundled data set."""
+version it was written, the state of the data it shows and the head of the revision ledger at that state, and
+the licence and origin of each bundled data set."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -81,6 +83,15 @@ def _order(name: str) -> tuple[int, str]:
     return (1 if name.endswith((".sqlite", ".zip")) else 0, name)
 
 
+def ledger_head(as_of: dt.date | None) -> dict[str, Any]:
+    """The head of the revision ledger the export shows (as of the end of ``as_of``): compare its hash with the
+    one the site shows (docs/ledger.md)."""
+    from veeduria.evidence import ledger
+    from veeduria.publicdata.as_of import end_of_day
+
+    return ledger.head(end_of_day(as_of) if as_of else None).as_dict()
+
+
 def write(folder: Path, counts: dict[str, int], selection: Selection, language: str) -> dict[str, Any]:
     """Write and return the manifest of the files of ``counts`` (records per file) in ``folder``."""
     files = []
@@ -101,6 +112,7 @@ def write(folder: Path, counts: dict[str, int], selection: Selection, language: 
         "as_of": selection.as_of.isoformat() if selection.as_of else None,
         "include_withdrawn": selection.include_withdrawn,
         "language": language,
+        "ledger_head": ledger_head(selection.as_of),
         "datasets": datasets(),
         "files": files,
     }

@@ -139,7 +139,8 @@ def crawl(base_url: str, progress: Callable[[int], None] | None = None) -> tuple
 
     for seed in _seeds():
         found(seed)
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, host.split(":")[0]]):
+    # the crawl is one client asking for every page: no rate limit applies to it
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, host.split(":")[0]], RATE_LIMITS={}):
         client = Client(HTTP_HOST=host)
         while queue:
             url = queue.popleft()

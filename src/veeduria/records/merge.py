@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from veeduria.evidence import ledger
 from veeduria.evidence.models import AlternativeValue, Citation, MergedRecord, Record, Revision
 from veeduria.evidence.precedence import CURATED, Claim
 from veeduria.evidence.revisions import CHILD_RELATIONS, diff, plain, record_change, snapshot
@@ -273,7 +274,7 @@ def merge(model: type[models.Model], old_id: str, new_id: str, *, reason: str, a
         changes: dict[str, Any] = dict(diff(before, snapshot(new)))
         changes["merged_from"] = old_id  # not a [before, after] pair: the action and reason say it
         changes["merged_record"] = before_old
-        revision = Revision.objects.create(
+        revision = ledger.append(
             content_type=ct,
             object_id=new_id,
             author=author,

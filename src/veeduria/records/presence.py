@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from veeduria.evidence.models import Status
 from veeduria.records.models import Activity
@@ -33,17 +33,18 @@ def _activities() -> QuerySet[Activity]:
 
 
 def _involving(host: str) -> Q:
-    """``host`` takes part in the activity or provides it."""
-    taking_part = _Links.objects.filter(country__iso3=host).values("activity_id")
-    return Q(pk__in=taking_part) | Q(provider_country__iso3=host)
+    """``host`` takes part in the activity or provides it: checked row by row (an index look-up each), so that
+    a list's first page reads only the rows it shows."""
+    taking_part = _Links.objects.filter(activity_id=OuterRef("pk"), country__iso3=host)
+    return Q(Exists(taking_part)) | Q(provider_country__iso3=host)
 
 
 def foreign_presence(host: str) -> QuerySet[Activity]:
     """Activities that took place in ``host`` with at least one participating or providing country other
     than ``host``."""
-    foreign = _Links.objects.exclude(country__iso3=host).values("activity_id")
+    foreign = _Links.objects.filter(activity_id=OuterRef("pk")).exclude(country__iso3=host)
     other_provider = Q(provider_country__isnull=False) & ~Q(provider_country__iso3=host)
-    return _activities().filter(host_country__iso3=host).filter(Q(pk__in=foreign) | other_provider)
+    return _activities().filter(host_country__iso3=host).filter(Q(Exists(foreign)) | other_provider)
 
 
 def host_personnel_abroad(host: str) -> QuerySet[Activity]:
@@ -69,9 +70,14 @@ def by_where(host: str, where: str) -> QuerySet[Activity] | None:
 
 
 def counts(host: str) -> dict[Where, int]:
-    """How many activities of each kind of place, for ``host``."""
-    return {
-        "host": foreign_presence(host).count(),
-        "abroad": host_personnel_abroad(host).count(),
-        "unknown": location_unknown(host).count(),
-    }
+    """How many activities of each kind of place, for ``host`` (kept per data version)."""
+    from veeduria import counts_cache
+
+    def count() -> dict[Where, int]:
+        return {
+            "host": foreign_presence(host).count(),
+            "abroad": host_personnel_abroad(host).count(),
+            "unknown": location_unknown(host).count(),
+        }
+
+    return counts_cache.kept(f"presence|{host}", count)

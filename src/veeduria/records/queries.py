@@ -6,20 +6,22 @@ with the number of records (lists are paginated by the caller; related rows are 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 
 from veeduria.evidence.models import AlternativeValue, Citation, Record, Revision, Source, Status
 from veeduria.evidence.revisions import CHILD_RELATIONS
 from veeduria.records import models as m
 from veeduria.records.registry import BY_MODEL, RECORD_TYPES, RecordType
 
-#: How many records of one reverse relation a detail page shows.
-RELATED_LIMIT = 50
+#: How many records of one reverse relation a detail page shows (the rest: a link to the filtered list): a country's
+#: page names some twenty relations, each a table of its type's list columns
+RELATED_LIMIT = 10
 
 
 def _field(model: type[models.Model], name: str) -> models.Field:
@@ -67,18 +69,44 @@ def search_fields(rt: RecordType) -> list[str]:
     return [n for n in candidates if n in names]
 
 
-def _country_match(rt: RecordType, country: str) -> Q:
-    """Records whose country field (or any extra one) is ``country``; many-to-many fields through a subquery,
-    so that a record matching several ways is listed once."""
-    match = Q()
-    for name in (rt.country_field, *rt.extra_country_fields):
-        if name is None:
-            continue
-        if _field(rt.model, name).many_to_many:
-            match |= Q(pk__in=rt.model._default_manager.filter(**{name: country}).values("pk"))
-        else:
-            match |= Q(**{name: country})
-    return match
+class Unindexed(Func):
+    """A column's value, which SQLite will not look up through an index (its no-op unary ``+``): for a filter value
+    that most records have, so that a list's page is found by reading its order's index and checking each row,
+    not by fetching every matching row through the filter's index and sorting them. Plain elsewhere (PostgreSQL
+    chooses by its statistics)."""
+
+    template = "%(expressions)s"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(F(name))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _country_match(rt: RecordType, country: str, *, by_row: bool = False) -> Q:
+    """Records whose country field (or any extra one) is ``country``, each listed once. One foreign key: a plain
+    condition. Otherwise, ``by_row``: each record checked by index look-ups (an OR of the foreign keys and an
+    EXISTS per many-to-many link), which suits a common country, whose list's first page is found after reading
+    a few rows in the list's order; else the union of one indexed look-up per field, collected first, which
+    suits a rare one (checking every record would read them all)."""
+    names = [n for n in (rt.country_field, *rt.extra_country_fields) if n]
+    manager = rt.model._default_manager
+    if len(names) == 1 and not _field(rt.model, names[0]).many_to_many:
+        return Q(**{names[0]: country})
+    if by_row:
+        condition = Q()
+        for name in names:
+            f: Any = _field(rt.model, name)
+            if f.many_to_many:
+                through = f.remote_field.through._default_manager
+                link = {f.m2m_field_name(): OuterRef("pk"), f.m2m_reverse_field_name(): country}
+                condition |= Q(Exists(through.filter(**link)))
+            else:
+                condition |= Q(**{name: country})
+        return condition
+    parts = [manager.filter(**{name: country}).order_by().values("pk") for name in names]
+    return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
 
 
 def list_records(
@@ -89,18 +117,47 @@ def list_records(
     kind: str | None = None,
     q: str | None = None,
     include_withdrawn: bool = False,
+    by_row: Collection[str] = (),
 ) -> QuerySet:
-    """The records of one type, filtered, with what a list shows already joined or prefetched."""
+    """The records of one type, filtered, with what a list shows already joined or prefetched. ``by_row``: the
+    filters (``country``, ``kind``) whose value most records have, checked record by record as the list's order
+    is read rather than looked up in an index first (``_country_match``, ``Unindexed``)."""
     qs = published(rt.model._default_manager.all(), include_withdrawn=include_withdrawn)
     qs = filter_year(qs, rt, year)
     if country and rt.country_field:
-        qs = qs.filter(_country_match(rt, country))
+        qs = qs.filter(_country_match(rt, country, by_row="country" in by_row))
     if kind and rt.kind_field:
-        qs = qs.filter(**{rt.kind_field: kind})
+        if "kind" in by_row:
+            qs = qs.alias(_kind_value=Unindexed(rt.kind_field)).filter(_kind_value=kind)
+        else:
+            qs = qs.filter(**{rt.kind_field: kind})
     if q and q.strip():
         from veeduria.search.service import record_ids
 
         qs = qs.filter(pk__in=record_ids(q, rt.key))
+    if rt.select_related:
+        qs = qs.select_related(*rt.select_related)
+    if rt.prefetch_related:
+        qs = qs.prefetch_related(*rt.prefetch_related)
+    return qs
+
+
+def rows_between(qs: QuerySet, start: int, stop: int, total: int) -> list[Any]:
+    """Rows ``start`` to ``stop`` of ``qs``, which holds ``total`` rows in an order ending with the id (so total, and
+    its reverse exact). Past the middle they are read from the end in the reverse order: the last page of a long
+    list skips a few rows, not every row before it."""
+    stop = min(stop, total)
+    if start >= stop:
+        return []
+    if start <= total // 2:
+        return list(qs[start:stop])
+    return list(qs.reverse()[total - stop : total - start])[::-1]
+
+
+def records_by_id(rt: RecordType, ids: list[Any]) -> QuerySet:
+    """The records of ``ids`` (withdrawn ones too: the caller chose them) with what a list shows joined or
+    prefetched, in no particular order."""
+    qs = rt.model._default_manager.filter(pk__in=ids).order_by()
     if rt.select_related:
         qs = qs.select_related(*rt.select_related)
     if rt.prefetch_related:
@@ -143,17 +200,40 @@ def detail_queryset(rt: RecordType) -> QuerySet:
         Prefetch("revisions", queryset=Revision.objects.all()),
     ]
     prefetches += [f.name for f in model._meta.many_to_many]
-    for rel in reverse_relations(model):
-        accessor = rel.get_accessor_name()
-        related_qs = published(rel.related_model._default_manager.all())
-        related_rt = BY_MODEL.get(rel.related_model)
-        if related_rt is not None and related_rt.select_related:
-            related_qs = related_qs.select_related(*related_rt.select_related)
-        related_qs = related_qs[: RELATED_LIMIT + 1]
-        prefetches.append(Prefetch(accessor, queryset=related_qs, to_attr=f"related_{accessor}"))
     if model is m.Authorization:
         prefetches += _child_prefetches()
     return model._default_manager.select_related(*fks).prefetch_related(*prefetches)
+
+
+@dataclass
+class RelatedRecords:
+    """The first published records of one reverse relation of a record, and whether there are more."""
+
+    relation: Any
+    records: list[Any]
+    more: bool
+
+
+def related_records(obj: models.Model, *, limit: int = RELATED_LIMIT) -> list[RelatedRecords]:
+    """For each reverse relation of ``obj`` from another record type, its first ``limit`` published records (one
+    indexed query each, whatever the number of related records: a country with 500,000 activities costs what one
+    with 50 does), and whether there are more. Relations without records are left out.
+
+    In the order of the relation's index on ``obj`` (on SQLite the order they were written), not by id: ordering
+    half a million related records by id would sort them all to show ten."""
+    out = []
+    for rel in reverse_relations(type(obj)):
+        qs = published(rel.related_model._default_manager.filter(**{rel.field.name: obj.pk}))
+        qs = qs.order_by()
+        related_rt = BY_MODEL.get(rel.related_model)
+        if related_rt is not None and related_rt.select_related:
+            qs = qs.select_related(*related_rt.select_related)
+        if related_rt is not None and related_rt.prefetch_related:
+            qs = qs.prefetch_related(*related_rt.prefetch_related)
+        rows = list(qs[: limit + 1])
+        if rows:
+            out.append(RelatedRecords(rel, rows[:limit], len(rows) > limit))
+    return out
 
 
 def get_record(rt: RecordType, pk: str) -> Record:
@@ -212,8 +292,14 @@ def list_sources(*, kind: str | None = None, q: str | None = None) -> QuerySet:
 
 
 def home_counts() -> list[tuple[RecordType, int]]:
-    """Published records per record type, in the registry's order."""
-    return [(rt, published(rt.model._default_manager.all()).count()) for rt in RECORD_TYPES]
+    """Published records per record type, in the registry's order (kept per data version)."""
+    from veeduria import counts_cache
+
+    def count() -> dict[str, int]:
+        return {rt.key: published(rt.model._default_manager.all()).count() for rt in RECORD_TYPES}
+
+    counts = counts_cache.kept("records-per-type", count)
+    return [(rt, counts[rt.key]) for rt in RECORD_TYPES]
 
 
 def latest_authorizations(n: int = 5) -> list[m.Authorization]:
@@ -228,6 +314,7 @@ def latest_authorizations(n: int = 5) -> list[m.Authorization]:
 __all__ = [
     "RELATED_LIMIT",
     "CitingGroup",
+    "RelatedRecords",
     "detail_queryset",
     "filter_year",
     "get_record",
@@ -236,6 +323,8 @@ __all__ = [
     "list_records",
     "list_sources",
     "published",
+    "records_by_id",
     "records_citing",
+    "related_records",
     "reverse_relations",
 ]

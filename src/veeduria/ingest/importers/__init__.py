@@ -84,7 +84,8 @@ def run_import(
     author: str = "import",
 ) -> ImportReport:
     """Import one file of format ``fmt`` in one transaction; raise :class:`ImportFailed` (nothing written)
-    if the file is structurally wrong or, unless ``skip_bad_rows``, if any row is bad."""
+    if the file is structurally wrong or, unless ``skip_bad_rows``, if any row is bad. A file none of whose rows
+    is created, updated or found unchanged writes nothing at all (not even its source)."""
     from veeduria.ingest.importers import _store, manifest
 
     module = _module(fmt)
@@ -114,8 +115,12 @@ def run_import(
             module.run(ctx)
             if ctx.errors and not skip_bad_rows:
                 raise _Rejected
+            if not (report.created or report.updated or report.unchanged):
+                raise _Nothing  # nothing of the file was kept: neither is its source (or anything else)
     except _Rejected:
         raise ImportFailed(_rejection(path, ctx.errors)) from None
+    except _Nothing:
+        report.notes.append(_("ninguna fila importada: no se guardó nada, tampoco la fuente del archivo"))
     finally:
         ctx.progress.close()
     if report.skipped:
@@ -125,6 +130,10 @@ def run_import(
 
 class _Rejected(Exception):
     pass
+
+
+class _Nothing(Exception):
+    """No row of the file was kept: the run's transaction is rolled back."""
 
 
 def _rejection(path: Path, errors: list[RowError]) -> str:

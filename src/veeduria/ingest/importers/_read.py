@@ -17,11 +17,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from veeduria.ingest import limits
 from veeduria.ingest.importers.errors import ImportFailed, RowError
 
 #: How many leading lines/rows are searched for the header row.
 HEADER_SEARCH_ROWS = 30
 _CHUNK = 1 << 20
+#: the longest line read while looking for the header row
+_HEAD_LINE_MAX = 1 << 20
 #: delimiter → (name, plural name), for messages
 _DELIMITER_NAMES = {
     ",": (gettext_lazy("coma"), gettext_lazy("comas")),
@@ -173,6 +176,8 @@ def _check_bytes(path: Path) -> int:
                 last_line_start = offset + nl + 1
             lines += chunk.count(b"\n")
             offset += len(chunk)
+            if lines > limits.max_rows():
+                raise _too_many_rows(path, limits.max_rows())
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -203,7 +208,7 @@ def read_csv(path: Path, sp: Spec) -> Table:
     """Open ``path`` as a delimited text file laid out as ``sp`` describes, or fail with a clear message."""
     lines = _check_bytes(path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        head = [fh.readline() for _i in range(HEADER_SEARCH_ROWS)]
+        head = [fh.readline(_HEAD_LINE_MAX) for _i in range(HEADER_SEARCH_ROWS)]
     head = [h for h in head if h]
     best: tuple[int, int, str, list[str], list[str | None], set[str]] | None = None
     for delimiter in sp.delimiters:
@@ -284,6 +289,7 @@ def _csv_rows(
     every = positions == list(range(width))
     pick = _picker(positions)
     strip = str.strip
+    csv.field_size_limit(limits.CELL_MAX_CHARS)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
         prev = 0
@@ -300,6 +306,8 @@ def _csv_rows(
                     continue
                 yield Row(line, dict(zip(keys, map(strip, cells if every else pick(cells)), strict=True)), labels)
         except csv.Error as exc:
+            if str(exc).startswith("field larger than field limit"):
+                raise _cell_too_long(path, f"{reader.line_num}", "?") from None
             raise ImportFailed(
                 _("%(file)s, línea %(line)d, columna 1: CSV mal formado (%(error)s); ¿archivo truncado?")
                 % {"file": path, "line": reader.line_num, "error": exc}
@@ -336,12 +344,99 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Any:
     import openpyxl  # heavy import, only when needed
 
     _check_exists(path)
+    check_zip(path)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise _not_a_workbook(path, exc.__class__.__name__) from None
     except Exception as exc:  # openpyxl raises its own InvalidFileException
         raise _not_a_workbook(path, str(exc)) from None
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a workbook (a zip file) that would unpack to too much before anything is unpacked: too many
+    files, too many bytes in all, a file packed far tighter than a sheet packs (a zip bomb), too many texts."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _not_a_workbook(path, exc.__class__.__name__) from None
+    if len(members) > limits.XLSX_MAX_MEMBERS:
+        raise ImportFailed(
+            _("%(file)s: el libro contiene %(n)d archivos; el límite es %(limit)d")
+            % {"file": path, "n": len(members), "limit": limits.XLSX_MAX_MEMBERS}
+        )
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unpacked_bytes():
+        raise ImportFailed(
+            _("%(file)s: el libro ocupa %(size)s descomprimido; el límite es %(limit)s (VEEDURIA_IMPORT_UNPACKED_MB)")
+            % {"file": path, "size": limits.megabytes(total), "limit": limits.megabytes(limits.max_unpacked_bytes())}
+        )
+    for member in members:
+        if (
+            member.filename.lower().endswith("sharedstrings.xml")
+            and member.file_size > limits.XLSX_SHARED_STRINGS_BYTES
+        ):
+            raise ImportFailed(
+                _("%(file)s: los textos del libro (%(member)s) ocupan %(size)s descomprimidos; el límite es %(limit)s")
+                % {
+                    "file": path,
+                    "member": member.filename,
+                    "size": limits.megabytes(member.file_size),
+                    "limit": limits.megabytes(limits.XLSX_SHARED_STRINGS_BYTES),
+                }
+            )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > limits.XLSX_RATIO_FROM_BYTES and ratio > limits.XLSX_MAX_RATIO:
+            raise ImportFailed(
+                _(
+                    "%(file)s: %(member)s se descomprime a %(ratio)d veces su tamaño (%(size)s); el límite es "
+                    "%(limit)d veces (¿bomba zip?)"
+                )
+                % {
+                    "file": path,
+                    "member": member.filename,
+                    "ratio": ratio,
+                    "size": limits.megabytes(member.file_size),
+                    "limit": limits.XLSX_MAX_RATIO,
+                }
+            )
+
+
+def _too_many_rows(path: Path, limit: int, sheet: str = "") -> ImportFailed:
+    where = _("%(file)s, hoja %(sheet)s") % {"file": path, "sheet": sheet} if sheet else str(path)
+    return ImportFailed(
+        _("%(where)s: más de %(limit)d filas (VEEDURIA_IMPORT_MAX_ROWS)") % {"where": where, "limit": limit}
+    )
+
+
+def _cell_too_long(path: Path, line: str, column: str) -> ImportFailed:
+    return ImportFailed(
+        _("%(file)s, línea %(line)s, columna %(column)s: un valor de más de %(limit)d caracteres")
+        % {"file": path, "line": line, "column": column, "limit": limits.CELL_MAX_CHARS}
+    )
+
+
+def sheet_rows(path: Path, sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sheet`` as tuples of values, bounded: at most :data:`limits.XLSX_MAX_COLUMNS` columns (the
+    declared width when it is smaller), at most ``VEEDURIA_IMPORT_MAX_ROWS`` rows (declared or read, empty rows
+    included), and no text longer than :data:`limits.CELL_MAX_CHARS`."""
+    limit = limits.max_rows()
+    if (sheet.max_row or 0) > limit:
+        raise _too_many_rows(path, limit, sheet.title)
+    width = min(sheet.max_column or limits.XLSX_MAX_COLUMNS, limits.XLSX_MAX_COLUMNS)
+    cell_max = limits.CELL_MAX_CHARS
+    for line, cells in enumerate(sheet.iter_rows(max_col=width, values_only=True), start=1):
+        if line > limit:
+            raise _too_many_rows(path, limit, sheet.title)
+        if cells.count(None) == len(cells):
+            yield cells
+            continue
+        for i, cell in enumerate(cells):
+            if type(cell) is str and len(cell) > cell_max:
+                raise _cell_too_long(path, f"{line}", column_letter(i))
+        yield cells
 
 
 def _not_a_workbook(path: Path, reason: str) -> ImportFailed:
@@ -358,6 +453,11 @@ def _check_exists(path: Path) -> None:
         raise _cannot_read(path, exc) from None
     if size == 0:
         raise _empty_file(path)
+    if size > limits.max_file_bytes():
+        raise ImportFailed(
+            _("%(file)s: el archivo ocupa %(size)s; el límite es %(limit)s (VEEDURIA_IMPORT_MAX_MB)")
+            % {"file": path, "size": limits.megabytes(size), "limit": limits.megabytes(limits.max_file_bytes())}
+        )
 
 
 def column_letter(index: int) -> str:
@@ -368,7 +468,8 @@ def column_letter(index: int) -> str:
 
 def read_sheet(path: Path, sheet: Any, sp: Spec) -> Table | None:
     """Find the header row of ``sheet`` by content; ``None`` if the sheet has no such header."""
-    rows = sheet.iter_rows(values_only=True)
+    estimate = sheet.max_row or 0
+    rows = sheet_rows(path, sheet)
     buffered: list[tuple[Any, ...]] = []
     for i, cells in enumerate(rows):
         buffered.append(cells)
@@ -389,7 +490,7 @@ def read_sheet(path: Path, sheet: Any, sp: Spec) -> Table | None:
                 [t.strip() for t in texts],
                 unknown,
                 _sheet_rows(rows, header_line, canonical, labels),
-                sheet.max_row or 0,
+                estimate,
             )
         if i >= HEADER_SEARCH_ROWS:
             return None
@@ -401,7 +502,7 @@ def _sheet_rows(
 ) -> Iterator[Row]:
     pairs = [(i, k) for i, k in enumerate(canonical) if k]
     for line, cells in enumerate(rows, start=header_line + 1):
-        if not any(c is not None and str(c).strip() for c in cells):
+        if cells.count(None) == len(cells) or not any(c is not None and str(c).strip() for c in cells):
             continue
         values = {k: (cells[i] if i < len(cells) else None) for i, k in pairs}
         yield Row(line, values, labels)

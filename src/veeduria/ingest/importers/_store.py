@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from veeduria.evidence import ledger
 from veeduria.evidence.models import Citation, MergedRecord, Record, Revision, Source
 from veeduria.evidence.precedence import CURATED, IMPORTED, Claim
 from veeduria.evidence.revisions import plain, record_change
@@ -709,8 +710,11 @@ class Writer:
             if pairs:
                 execute_many(self._through_sql(name), pairs)
         citation_tpl.run(new_citations)
-        revision_tpl.run(created_ids)
-        self._insert_revision.run(revisions)
+        if created_ids or revisions:
+            ledger.lock()
+            revision_tpl.run(created_ids)
+            self._insert_revision.run(revisions)
+            ledger.seal()
         ctx.report.created += len(creates) + len(created)
         if self.keep_ids:
             self.written_ids.extend(ids)

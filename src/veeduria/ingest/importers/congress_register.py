@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -60,21 +61,47 @@ FIELDS = (
 DEFAULT_COUNTRY = "PER"
 
 # ------------------------------------------------------------------------------------ selection rules
+# Every pattern runs in time linear in the title (a title may be long and hostile): a rule "A, later B" is two
+# searches (:func:`_followed`), never ``A.*B``, which backtracks over every A.
+
 #: R1 – entry: the title speaks of entry (ingreso), stay (permanencia) or consent (consintiendo) ...
 ENTRY_VERB = re.compile(r"\b(INGRESO|INGRESEN|PERMANENCIA|CONSINTIENDO|CONSIENTE|ARRIBO)\b")
-#: ... of troops, military personnel, naval units, warships or military aircraft.
+#: ... of troops, military personnel, naval units, warships or military aircraft ...
 ENTRY_OBJECT = re.compile(
     r"\b(TROPAS|PERSONAL MILITAR|MILITARES|UNIDAD(ES)? NAVAL(ES)?|FUERZAS? NAVAL(ES)?|BUQUES?|NAVES?|"
-    r"AERONAVES?|AVION(ES)? MILITAR(ES)?|HELICOPTEROS?|FRAGATAS?|SUBMARINOS?|UNIDAD DE CRUCERO|"
-    r"MIEMBROS DE(L| LA| LAS| LOS)? .*\b(MARINA|EJERCITO|FUERZA AEREA|FUERZAS ARMADAS))\b"
+    r"AERONAVES?|AVION(ES)? MILITAR(ES)?|HELICOPTEROS?|FRAGATAS?|SUBMARINOS?|UNIDAD DE CRUCERO)\b"
 )
+#: ... or of members of (later in the title) a navy, an army, an air force or armed forces.
+MEMBERS = re.compile(r"\bMIEMBROS DE(?:L| LA| LAS| LOS)? ")
+SERVICE = re.compile(r"\b(MARINA|EJERCITO|FUERZA AEREA|FUERZAS ARMADAS)\b")
 #: R2 – modification: the title modifies (modifica / amplia / prorroga) a resolution named by number ...
 MODIFY_VERB = re.compile(r"\b(MODIFICA|MODIFICAN|AMPLIA|AMPLIAR|PRORROGA|RECTIFICA)\b")
 REFERENCE = re.compile(
     r"RESOLUCION(?:ES)? LEGISLATIVAS?\s*(?:(?:N[°ºO]?|NUMS?|NROS?)\.?\s*)?(\d{2,5}(?:\s*(?:,|Y)\s*\d{2,5})*)"
 )
-#: X – exclusions: treaties and agreements being approved, and Peruvian troops going abroad.
-EXCLUDE = re.compile(r"\bAPRUEBA\b.*\b(ACUERDO|CONVENIO|TRATADO|PROTOCOLO|CONVENCION)\b|\bSALIDA\b")
+#: X – exclusions: treaties and agreements being approved (APRUEBA, later a treaty word), and Peruvian troops
+#: going abroad (SALIDA).
+APPROVES = re.compile(r"\bAPRUEBA\b")
+TREATY = re.compile(r"\b(ACUERDO|CONVENIO|TRATADO|PROTOCOLO|CONVENCION)\b")
+DEPARTURE = re.compile(r"\bSALIDA\b")
+
+
+def _followed(first: re.Pattern[str], then: re.Pattern[str], text: str) -> bool:
+    """Whether ``then`` matches somewhere after a match of ``first`` (after the first one is enough)."""
+    found = first.search(text)
+    return found is not None and then.search(text, found.end()) is not None
+
+
+def _entry(title: str) -> bool:
+    """R1 on a folded title."""
+    if not ENTRY_VERB.search(title):
+        return False
+    return ENTRY_OBJECT.search(title) is not None or _followed(MEMBERS, SERVICE, title)
+
+
+def _excluded(title: str) -> bool:
+    """X on a folded title."""
+    return _followed(APPROVES, TREATY, title) or DEPARTURE.search(title) is not None
 
 
 @dataclass(frozen=True)
@@ -91,8 +118,8 @@ def classify(kind: str, title: str, entry_numbers: set[str] | None = None) -> Ve
         return Verdict(False, "")
     t = fold(title)
     refs = tuple(dict.fromkeys(n.lstrip("0") for m in REFERENCE.finditer(t) for n in re.findall(r"\d+", m.group(1))))
-    entry = bool(ENTRY_VERB.search(t) and ENTRY_OBJECT.search(t))
-    if EXCLUDE.search(t) and not (entry and re.search(r"\bAUTORIZA\b", t)):
+    entry = _entry(t)
+    if _excluded(t) and not (entry and re.search(r"\bAUTORIZA\b", t)):
         return Verdict(False, "")
     if refs and MODIFY_VERB.search(t) and (entry or (entry_numbers is not None and set(refs) & entry_numbers)):
         return Verdict(True, "modifies", refs)
@@ -105,13 +132,18 @@ def foreign_countries(title: str) -> list[str]:
     """ISO3 codes of the countries a title names (longest spellings first, each span used once)."""
     text = f" {fold(title)} "
     found: list[str] = []
-    for name, iso in TITLE_NAMES:
-        pattern = re.compile(rf"(?<![A-Z]){re.escape(name)}(?![A-Z])")
-        if pattern.search(text):
+    for name, iso, pattern in _title_patterns():
+        if name in text and pattern.search(text):  # the plain search first: fast over a long title
             text = pattern.sub(" ", text)
             if iso not in found:
                 found.append(iso)
     return found
+
+
+@cache
+def _title_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """(name, ISO3, pattern of the name as a whole word) of every country name, longest names first."""
+    return [(name, iso, re.compile(rf"(?<![A-Z]){re.escape(name)}(?![A-Z])")) for name, iso in TITLE_NAMES]
 
 
 # ------------------------------------------------------------------------------------------- import

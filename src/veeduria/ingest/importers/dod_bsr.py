@@ -15,8 +15,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from veeduria.evidence.cleaning import field_checker
+from veeduria.ingest import limits
 from veeduria.ingest.importers import _parse as P
-from veeduria.ingest.importers._read import Row, Table, column_letter, fold, open_workbook, read_sheet, spec
+from veeduria.ingest.importers._read import (
+    Row,
+    Table,
+    column_letter,
+    fold,
+    open_workbook,
+    read_sheet,
+    sheet_rows,
+    spec,
+)
 from veeduria.ingest.importers._store import Context, Writer
 from veeduria.ingest.importers.countries import names as country_names
 from veeduria.ingest.importers.errors import ImportFailed, RowError
@@ -100,6 +110,8 @@ FACILITY_FIELDS = (
 )
 _FORMULA_REF = re.compile(r"^=\+?([A-Z]{1,3}\d+(?:\s*\+\s*[A-Z]{1,3}\d+)*)$")
 _FORMULA_SUM = re.compile(r"^=SUM\(([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\)$", re.I)
+#: a sum of whole columns (``=SUM(A:A)``): refused, never expanded to 1,048,576 rows
+_FORMULA_COLUMN = re.compile(r"^=SUM\([A-Z]{1,3}:[A-Z]{1,3}\)$", re.I)
 
 
 def edition_of(ctx: Context, titles: list[str]) -> str:
@@ -110,10 +122,12 @@ def edition_of(ctx: Context, titles: list[str]) -> str:
     match = re.search(r"FY\s?(\d{4})", ctx.path.stem, re.I)
     if match:
         return f"FY{match.group(1)}"
-    for text in titles:
-        match = re.search(r"AS OF .*?(\d{4})", text.upper())
+    for text in titles:  # the first year after "AS OF" (two searches: no backtracking over a long title)
+        upper = text.upper()
+        start = re.search(r"AS OF ", upper)
+        match = re.compile(r"\d{4}").search(upper, start.end()) if start else None
         if match:
-            return f"FY{match.group(1)}"
+            return f"FY{match.group(0)}"
     raise ImportFailed(
         _(
             "%(file)s, línea 1, columna A: no se puede saber la edición (ningún título «FYxx Baseline», "
@@ -124,15 +138,54 @@ def edition_of(ctx: Context, titles: list[str]) -> str:
 
 
 class _Formulas:
-    """Values of formula cells that have no cached value, computed from the cells they add up."""
+    """Values of formula cells that have no cached value, computed from the cells they add up.
+
+    Bounded whatever the file: a sheet is read once into a map of its filled cells (at most
+    :data:`limits.FORMULA_SHEET_MAX_CELLS`), one formula adds up at most :data:`limits.FORMULA_MAX_CELLS` cells
+    (never a whole column), all formulas of the file read at most :data:`limits.FORMULA_MAX_READS` cells, and
+    each cell is computed once; a cell beyond the sheet's rows is empty."""
 
     def __init__(self, ctx: Context, book: Any) -> None:
         self.ctx = ctx
         self.values = book
         self.formulas: Any = None
+        self._grids: dict[tuple[bool, str], dict[str, Any]] = {}
+        self._computed: dict[tuple[str, str], Decimal | None] = {}
+        self._reads = 0
+
+    def _grid(self, sheet: str, formulas: bool) -> dict[str, Any]:
+        """The filled cells of ``sheet`` by reference (``B12``): cached values, or (``formulas``) formula texts."""
+        grid = self._grids.get((formulas, sheet))
+        if grid is None:
+            if formulas and self.formulas is None:
+                self.formulas = open_workbook(self.ctx.path, data_only=False)
+            book = self.formulas if formulas else self.values
+            grid = {}
+            letters: list[str] = []
+            for line, cells in enumerate(sheet_rows(self.ctx.path, book[sheet]), start=1):
+                while len(letters) < len(cells):
+                    letters.append(column_letter(len(letters)))
+                for i, value in enumerate(cells):
+                    if value is not None:
+                        grid[f"{letters[i]}{line}"] = value
+                if len(grid) > limits.FORMULA_SHEET_MAX_CELLS:
+                    raise self._refused(
+                        sheet,
+                        "A1",
+                        _("la hoja tiene más de %(n)d celdas con valor; no se calculan sus fórmulas")
+                        % {"n": limits.FORMULA_SHEET_MAX_CELLS},
+                    )
+            self._grids[(formulas, sheet)] = grid
+        return grid
+
+    def _refused(self, sheet: str, ref: str, reason: str) -> ImportFailed:
+        return ImportFailed(
+            _("%(file)s, hoja %(sheet)s, celda %(cell)s: %(reason)s")
+            % {"file": self.ctx.path, "sheet": sheet, "cell": ref, "reason": reason}
+        )
 
     def cell(self, sheet: str, ref: str, depth: int = 0) -> Decimal | None:
-        value = self.values[sheet][ref].value
+        value = self._grid(sheet, formulas=False).get(ref)
         if value is None:
             return self.compute(sheet, ref, depth + 1)
         num, _rest = P.number(value)
@@ -141,9 +194,13 @@ class _Formulas:
     def compute(self, sheet: str, ref: str, depth: int = 0) -> Decimal | None:
         if depth > 5:
             return None
-        if self.formulas is None:
-            self.formulas = open_workbook(self.ctx.path, data_only=False)
-        text = self.formulas[sheet][ref].value
+        key = (sheet, ref)
+        if key not in self._computed:
+            self._computed[key] = self._compute(sheet, ref, depth)
+        return self._computed[key]
+
+    def _compute(self, sheet: str, ref: str, depth: int) -> Decimal | None:
+        text = self._grid(sheet, formulas=True).get(ref)
         if not isinstance(text, str) or not text.startswith("="):
             return None
         text = text.replace(" ", "")
@@ -153,21 +210,37 @@ class _Formulas:
             refs = re.findall(r"[A-Z]{1,3}\d+", match.group(1))
         else:
             match = _FORMULA_SUM.match(text)
+            if _FORMULA_COLUMN.match(text):
+                raise self._too_many_cells(sheet, ref, text)
             if not match or match.group(1).upper() != match.group(3).upper():
-                raise ImportFailed(
-                    _(
-                        "%(file)s, hoja %(sheet)s, celda %(cell)s: la fórmula %(formula)s no tiene un valor "
-                        "guardado y no es una suma simple"
-                    )
-                    % {"file": self.ctx.path, "sheet": sheet, "cell": ref, "formula": text}
+                raise self._refused(
+                    sheet,
+                    ref,
+                    _("la fórmula %(formula)s no tiene un valor guardado y no es una suma simple") % {"formula": text},
                 )
-            col = match.group(1).upper()
-            refs = [f"{col}{r}" for r in range(int(match.group(2)), int(match.group(4)) + 1)]
+            col, first, last = match.group(1).upper(), int(match.group(2)), int(match.group(4))
+            if last - first + 1 > limits.FORMULA_MAX_CELLS:
+                raise self._too_many_cells(sheet, ref, text)
+            refs = [f"{col}{r}" for r in range(first, last + 1)]
+        self._reads += len(refs)
+        if self._reads > limits.FORMULA_MAX_READS:
+            raise self._refused(
+                sheet,
+                ref,
+                _("las fórmulas del archivo leen más de %(n)d celdas en total") % {"n": limits.FORMULA_MAX_READS},
+            )
         total = Decimal(0)
         for r in refs:
             value = self.cell(sheet, r, depth)
             total += value or 0
         return total
+
+    def _too_many_cells(self, sheet: str, ref: str, formula: str) -> ImportFailed:
+        return self._refused(
+            sheet,
+            ref,
+            _("la fórmula %(formula)s suma más de %(n)d celdas") % {"formula": formula, "n": limits.FORMULA_MAX_CELLS},
+        )
 
 
 def run(ctx: Context) -> None:
@@ -180,7 +253,7 @@ def run(ctx: Context) -> None:
     found: list[tuple[str, Table, bool]] = []
     titles: list[str] = []
     for sheet in book.worksheets:
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        first = next(sheet_rows(ctx.path, sheet), ())
         titles.extend(str(c) for c in first if c)
         for sp, aggregated in ((MAIN, False), (OTHER, True)):
             table = read_sheet(ctx.path, sheet, sp)

@@ -3,14 +3,20 @@
    JSON script element named by the container's data-chart-spec. */
 (function () {
   "use strict";
-  if (typeof window.vegaEmbed !== "function") {
+  if (typeof window.vegaEmbed !== "function" || !window.vegaInterpreter) {
     return;
   }
   var spanish = (document.documentElement.lang || "es").indexOf("es") === 0;
+  /* under the site's content policy: expressions read by the interpreter (no eval), no style element injected
+     (the tooltip's style is in charts.css) */
   var options = {
+    ast: true,
+    expr: window.vegaInterpreter.expressionInterpreter,
     mode: "vega-lite",
     renderer: "svg",
     actions: false,
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true },
     formatLocale: spanish
       ? { decimal: ",", thousands: ".", grouping: [3], currency: ["US$ ", ""] }
       : { decimal: ".", thousands: ",", grouping: [3], currency: ["US$ ", ""] },
