@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -61,3 +62,19 @@ def test_packages_without_data_fail_only_when_every_package_must_be_checked(tmp_
     strict = _run(python, "lock", "--require-data")
     assert strict.returncode == 1
     assert "NOT CHECKED 1 of 1" in strict.stdout
+
+
+def test_a_pip_audit_without_answer_counts_every_package_as_not_checked(tmp_path: Path) -> None:
+    python = _fake_pip_audit(tmp_path, {})
+    (tmp_path / "pip-audit").write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("# pinned\nanyio==4.16.0\ndjango==5.2.8\n", encoding="utf-8")
+    env = {**os.environ, "AUDIT_TIMEOUT": "1"}
+    done = subprocess.run([str(python), str(TOOL), str(lock)], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "had no answer in 1.0 s" in done.stdout
+    assert "NOT CHECKED 2 of 2" in done.stdout
+    strict = subprocess.run(
+        [str(python), str(TOOL), str(lock), "--require-data"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert strict.returncode == 1

@@ -3,7 +3,6 @@ window, on the API (its JSON error shape) and on the portal's forms (a translate
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import time
@@ -176,18 +175,6 @@ def test_processes_share_the_counts(tmp_path: Path) -> None:
     workers = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(2)]
     assert [w.wait(timeout=60) for w in workers] == [0, 0]
     assert SqliteStore(path).hit("api:192.0.2.1", 2000000000) == 401
-
-
-def test_counting_a_request_costs_well_under_a_millisecond(limited: Path, settings: SettingsWrapper) -> None:
-    settings.RATE_LIMITS = {"api": "1000000/60", "forms": "0"}
-    request = RequestFactory().get(API, REMOTE_ADDR="192.0.2.1")
-    rate_limit.retry_after(request, "api")  # the store's file and connection
-    costs = []
-    for _ in range(2000):
-        start = time.perf_counter()
-        assert rate_limit.retry_after(request, "api") is None
-        costs.append(time.perf_counter() - start)
-    assert statistics.median(costs) < 0.001, f"median {statistics.median(costs) * 1e6:.0f} µs"
 
 
 def test_a_broken_store_lets_requests_through(client: Client, limited: Path, settings: SettingsWrapper) -> None:
