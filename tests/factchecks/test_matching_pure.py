@@ -108,6 +108,11 @@ def test_query_and_qrels_errors_name_the_line(tmp_path: Path) -> None:
 def test_text_preparation() -> None:
     assert fold("EE.UU. compró la BASE") == "ee.uu. compro la base"
     assert clean_post("Look pic.twitter.com/AbC https://t.co/x now") == "Look now"
+    # a hashtag's words are read as words, in either language
+    assert clean_post("#AustralianFires 2020 #BaseNavalCallao #Perú2023 #EEUU") == (
+        "Australian Fires 2020 Base Naval Callao Perú 2023 EEUU"
+    )
+    assert terms("#BasesNavales") == terms("bases navales")
     assert guess_language(["la", "base", "naval", "del", "callao"]) == "es"
     assert guess_language(["the", "base", "of", "the", "navy"]) == "en"
     # Spanish stems fold plural and accents; English stop words are dropped

@@ -11,6 +11,9 @@ import Stemmer
 
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+")
+_HASHTAG = re.compile(r"#(\w+)")
+#: Where a hashtag's words meet: a lower-case letter before a capital, a letter before a digit.
+_WORD_JOIN = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])|(?<=[^\W\d_])(?=\d)")
 
 STOP_WORDS = {
     "en": frozenset(
@@ -144,8 +147,10 @@ _STEMMER_NAMES = {"en": "english", "es": "spanish"}
 
 
 def clean_post(text: str) -> str:
-    """A post without its links (``pic.twitter.com/…``, ``https://…``) and extra spaces."""
-    return " ".join(_URL.sub(" ", text).split())
+    """A post without its links (``pic.twitter.com/…``, ``https://…``) and extra spaces, its hashtags read as
+    words (``#BaseNavalCallao`` → ``Base Naval Callao``)."""
+    text = _HASHTAG.sub(lambda found: _WORD_JOIN.sub(" ", found.group(1)), _URL.sub(" ", text))
+    return " ".join(text.split())
 
 
 def passage_text(text: str, title: str = "") -> str:
