@@ -12,6 +12,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,25 @@ def veeduria_ok(env: dict[str, str], *args: str) -> str:
     done = veeduria(env, *args)
     assert done.returncode == 0, f"veeduria {' '.join(args)}: {done.stderr[-2000:]}"
     return done.stdout
+
+
+def empty_postgres(url: str, suffix: str) -> tuple[str, Callable[[], None]]:
+    """A new empty PostgreSQL database beside the one of ``url`` (named after it, ``suffix`` and this process):
+    its address and the function that drops it."""
+    import psycopg
+    from psycopg import sql
+
+    base, name = url.rsplit("/", 1)
+    scratch, admin = f"{name}_{suffix}_{os.getpid()}", f"{base}/postgres"
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
+
+    drop()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
+    return f"{base}/{scratch}", drop
 
 
 @dataclass

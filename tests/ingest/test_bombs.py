@@ -20,6 +20,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.scratch_db import empty_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: processor time and peak memory one hostile file may cost the importing process (processor time, not wall
@@ -96,21 +98,7 @@ def child_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
     url = os.environ.get("DATABASE_URL", "")
     drop: Callable[[], None] = lambda: None  # noqa: E731
     if url.startswith("postgres"):
-        import psycopg
-        from psycopg import sql
-
-        base, name = url.rsplit("/", 1)
-        scratch = f"{name}_bombs_{os.getpid()}"
-        admin = f"{base}/postgres"
-
-        def drop() -> None:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
-
-        drop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-        env["DATABASE_URL"] = f"{base}/{scratch}"
+        env["DATABASE_URL"], drop = empty_postgres(url, "bombs")
     try:
         assert _run(["init", "--no-load"], env).code == 0
         loaded = _run(["import", "fmtrpt", str(FIXTURES / "fmtrpt_final_COL.tsv")], env)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.scratch_db import empty_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = (
     "report_fy,program,course_title,us_unit,student_unit,location,start_date,end_date,quantity,total_cost,"
@@ -57,20 +59,10 @@ def child_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Callable[[], boo
         yield env, lambda: wal.exists() and wal.stat().st_size > 2_000_000
         return
     import psycopg
-    from psycopg import sql
 
-    base, name = url.rsplit("/", 1)
-    scratch = f"{name}_kill_{os.getpid()}"
+    env["DATABASE_URL"], drop = empty_postgres(url, "kill")
+    base, scratch = env["DATABASE_URL"].rsplit("/", 1)
     admin = f"{base}/postgres"
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
-
-    drop()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-    env["DATABASE_URL"] = f"{base}/{scratch}"
 
     def writing() -> bool:  # a transaction of the scratch database holds a transaction id: it has written
         with psycopg.connect(admin, autocommit=True) as conn:
