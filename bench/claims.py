@@ -30,10 +30,12 @@ from veeduria.factchecks.matching import CANDIDATES, LEXICAL_WEIGHT, METHODS, Cl
 from veeduria.factchecks.matching_cache import cache_path, embed_texts
 from veeduria.factchecks.matching_data import load_collection, load_qrels, load_queries
 from veeduria.factchecks.matching_metrics import evaluate
-from veeduria.factchecks.matching_text import clean_post, passage_text
+from veeduria.factchecks.matching_text import embedded_post, passage_text
 
 CACHE = Path("/tmp/veeduria-claims-bench")
-WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+WEIGHTS = (0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+#: The splits the fusion weight and the date bonus are chosen on (devtest is only reported).
+TUNING_SPLITS = ("train", "dev")
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
 
 
@@ -113,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of vclaims.jsonl and the splits")
     parser.add_argument("--split", default="devtest", help="queries-SPLIT.tsv / qrels-SPLIT.tsv (default devtest)")
-    parser.add_argument("--tune", action="store_true", help="choose the lexical weight on the train split")
+    parser.add_argument("--tune", action="store_true", help="choose the lexical weight on the train and dev splits")
     parser.add_argument("--latency", type=int, default=200, help="queries timed end to end (0: skip)")
     args = parser.parse_args(argv)
     if not (args.data / "vclaims.jsonl").exists():
@@ -133,16 +135,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     def split(name: str) -> tuple[dict[str, str], dict[str, set[str]], np.ndarray]:
         queries = load_queries(args.data / f"queries-{name}.tsv")
         qrels = load_qrels(args.data / f"qrels-{name}.tsv")
-        return queries, qrels, cached_vectors(embedder, [clean_post(t) for t in queries.values()], query=True)
+        return queries, qrels, cached_vectors(embedder, [embedded_post(t) for t in queries.values()], query=True)
+
+    def tuning() -> tuple[dict[str, str], dict[str, set[str]], np.ndarray]:
+        """The train and dev splits together: what weights are chosen on."""
+        parts = [split(name) for name in TUNING_SPLITS]
+        queries = {k: v for part in parts for k, v in part[0].items()}
+        qrels = {k: v for part in parts for k, v in part[1].items()}
+        return queries, qrels, np.concatenate([part[2] for part in parts])
 
     weight = LEXICAL_WEIGHT
     if args.tune:
-        queries, qrels, vectors = split("train")
+        queries, qrels, vectors = tuning()
         tried = {w: evaluate(qrels, _rankings(index, queries, vectors, "fused", w))["MAP@5"] for w in WEIGHTS}
         for w, value in tried.items():
-            print(f"  train MAP@5 with lexical weight {w:.2f}: {value:.4f}")
+            print(f"  train+dev MAP@5 with lexical weight {w:.2f}: {value:.4f}")
         weight = max(tried, key=lambda w: tried[w])
-        print(f"lexical weight chosen on train: {weight:.2f}")
+        print(f"lexical weight chosen on train+dev: {weight:.2f}")
     queries, qrels, vectors = split(args.split)
     print(f"\n{args.split}: {len(queries)} queries\n")
     print("| method | MAP@1 | MAP@3 | MAP@5 | P@1 | MRR |\n|---|---:|---:|---:|---:|---:|")
@@ -150,15 +159,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores = evaluate(qrels, _rankings(index, queries, vectors, method, weight, depth=CANDIDATES))
         print(f"| {method} | " + " | ".join(f"{scores[name]:.4f}" for name in scores) + " |")
     checked_on = {c.id: check_date(c.date) for c in collection}
-    train_queries, train_qrels, train_vectors = split("train")
+    tune_queries, tune_qrels, tune_vectors = tuning()
     tried = {
-        b: evaluate(train_qrels, _date_rankings(index, train_queries, train_vectors, checked_on, weight, b))["MAP@5"]
+        b: evaluate(tune_qrels, _date_rankings(index, tune_queries, tune_vectors, checked_on, weight, b))["MAP@5"]
         for b in BONUSES
     }
     bonus = max(tried, key=lambda b: tried[b])
     scores = evaluate(qrels, _date_rankings(index, queries, vectors, checked_on, weight, bonus))
     print(
-        f"| fused + date gap (bonus {bonus} chosen on train) | "
+        f"| fused + date gap (bonus {bonus} chosen on train+dev) | "
         + " | ".join(f"{v:.4f}" for v in scores.values())
         + " |"
     )

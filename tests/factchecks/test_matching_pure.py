@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from veeduria.factchecks.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
+from veeduria.factchecks.embedding import DIMENSIONS, QUERY_TOKENS, Embedder, from_bytes, to_bytes
 from veeduria.factchecks.matching import ClaimIndex
 from veeduria.factchecks.matching_data import EvaluationDataError, load_collection, load_qrels, load_queries
 from veeduria.factchecks.matching_metrics import average_precision, evaluate, precision, reciprocal_rank
-from veeduria.factchecks.matching_text import clean_post, fold, guess_language, passage_text, terms
+from veeduria.factchecks.matching_text import clean_post, embedded_post, fold, guess_language, passage_text, terms
 
 CLAIMS = {
     "callao-en": ("the US bought the Callao naval base", "en"),
@@ -113,6 +113,13 @@ def test_text_preparation() -> None:
         "Australian Fires 2020 Base Naval Callao Perú 2023 EEUU"
     )
     assert terms("#BasesNavales") == terms("bases navales")
+    # the embedder does not read the date that closes a quoted post, in English or Spanish; other dates stay
+    assert embedded_post("US base in Callao — Name (@name) January 28, 2021") == "US base in Callao — Name (@name)"
+    assert embedded_post("Base en el Callao pic.twitter.com/x — Nombre (@n) 3 de setiembre de 2020.") == (
+        "Base en el Callao — Nombre (@n)"
+    )
+    assert embedded_post("Troops arrived on May 5, 2021 in Lima") == "Troops arrived on May 5, 2021 in Lima"
+    assert embedded_post("They counted 5, 2021 of them") == "They counted 5, 2021 of them"
     assert guess_language(["la", "base", "naval", "del", "callao"]) == "es"
     assert guess_language(["the", "base", "of", "the", "navy"]) == "en"
     # Spanish stems fold plural and accents; English stop words are dropped
@@ -169,6 +176,19 @@ def test_fused_matching_crosses_languages(embedder: Embedder, query: str, ids: l
     assert found[0].semantic is not None
     assert found[0].score >= found[1].score
     assert index.search(query, embedder=embedder, method="embedding", limit=1)[0].claim_id == expected
+
+
+def test_a_long_query_is_read_up_to_its_first_words_that_fit(embedder: Embedder) -> None:
+    short = "EE.UU. compró la base naval del Callao"
+    assert embedder.truncated(short) == short
+    long = " ".join(["Las tropas de Estados Unidos llegaron al Callao para un ejercicio naval."] * 20)
+    cut = embedder.truncated(long)
+    assert long.startswith(cut) and len(cut) < len(long)
+    assert embedder._model.token_count(cut, True) <= QUERY_TOKENS
+    # one word more would not fit: the cut is the longest whole-word prefix
+    assert embedder._model.token_count(" ".join(long.split()[: len(cut.split()) + 1]), True) > QUERY_TOKENS
+    # the vector of a long text is the vector of what was read of it
+    assert np.allclose(embedder.query(long), embedder.query(cut))
 
 
 def test_without_vectors_the_lexical_ranking_is_returned(embedder: Embedder) -> None:

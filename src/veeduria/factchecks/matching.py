@@ -16,7 +16,7 @@ import numpy as np
 
 from veeduria.factchecks.embedding import Embedder
 from veeduria.factchecks.matching_lexical import LexicalIndex
-from veeduria.factchecks.matching_text import clean_post
+from veeduria.factchecks.matching_text import embedded_post
 
 Method = Literal["lexical", "embedding", "fused"]
 METHODS: tuple[Method, ...] = ("lexical", "embedding", "fused")
@@ -89,7 +89,7 @@ class ClaimIndex:
         semantic: np.ndarray | None = None
         if method != "lexical" and self.vectors is not None:
             if query_vector is None and embedder is not None:
-                query_vector = embedder.query(clean_post(text))
+                query_vector = embedder.query(embedded_post(text))
             if query_vector is not None:
                 semantic = self.vectors @ query_vector
         if semantic is None or method == "lexical":

@@ -10,14 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-from veeduria.factchecks.embedding import DIMENSIONS, Embedder
+from veeduria.factchecks.embedding import DIMENSIONS, QUERY_TOKENS, Embedder
 
 BATCH = 32
 
 
 def cache_path(folder: Path, texts: Sequence[str], *, query: bool) -> Path:
     """The file holding the vectors of ``texts``."""
-    digest = hashlib.sha256(("q" if query else "p").encode() + "\x00".join(texts).encode()).hexdigest()[:24]
+    kind = f"q{QUERY_TOKENS}" if query else "p"  # queries are read up to QUERY_TOKENS: a new limit, new vectors
+    digest = hashlib.sha256(kind.encode() + "\x00".join(texts).encode()).hexdigest()[:24]
     return folder / f"{digest}.npy"
 
 

@@ -14,7 +14,7 @@ from veeduria.factchecks.matching_cache import embed_texts
 from veeduria.factchecks.matching_claims import embed_missing, match_claims, terminal_progress
 from veeduria.factchecks.matching_data import EvaluationDataError, load_collection, load_qrels, load_queries
 from veeduria.factchecks.matching_metrics import evaluate
-from veeduria.factchecks.matching_text import clean_post, passage_text
+from veeduria.factchecks.matching_text import embedded_post, passage_text
 
 
 class ClaimsCommandError(Exception):
@@ -94,7 +94,7 @@ def evaluate_files(
     if embedder is not None:
         texts = [passage_text(claim.text, claim.title) for claim in collection]
         vectors = embed_texts(embedder, texts, query=False, folder=cache, progress=terminal_progress)
-        query_texts = [clean_post(queries[query_id]) for query_id in judged]
+        query_texts = [embedded_post(queries[query_id]) for query_id in judged]
         query_vectors = embed_texts(embedder, query_texts, query=True, folder=cache)
     index = ClaimIndex(
         [claim.id for claim in collection],

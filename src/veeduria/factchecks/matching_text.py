@@ -14,6 +14,12 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _HASHTAG = re.compile(r"#(\w+)")
 #: Where a hashtag's words meet: a lower-case letter before a capital, a letter before a digit.
 _WORD_JOIN = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])|(?<=[^\W\d_])(?=\d)")
+_MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?tiembre|octubre|noviembre|diciembre"
+#: The date that closes a quoted post (``— Name (@handle) January 28, 2021`` or ``… 28 de enero de 2021``).
+_CLOSING_DATE = re.compile(
+    rf"\s*(?:(?:{_MONTHS_EN}) \d{{1,2}}, \d{{4}}|\d{{1,2}} de (?:{_MONTHS_ES}) de \d{{4}})\W*$", re.IGNORECASE
+)
 
 STOP_WORDS = {
     "en": frozenset(
@@ -151,6 +157,12 @@ def clean_post(text: str) -> str:
     words (``#BaseNavalCallao`` → ``Base Naval Callao``)."""
     text = _HASHTAG.sub(lambda found: _WORD_JOIN.sub(" ", found.group(1)), _URL.sub(" ", text))
     return " ".join(text.split())
+
+
+def embedded_post(text: str) -> str:
+    """What the embedder reads of a post: the cleaned post without the date that closes it (a quoted post's
+    date is not part of its claim; the lexical side keeps it)."""
+    return _CLOSING_DATE.sub("", clean_post(text))
 
 
 def passage_text(text: str, title: str = "") -> str:
