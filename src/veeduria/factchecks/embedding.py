@@ -37,7 +37,8 @@ class Embedder:
         if self._model.token_count(text, True) <= tokens:
             return text
         words = text.split()
-        low, high = 0, len(words)  # the longest prefix that fits has between low and high words
+        # the longest prefix that fits has between low and high words (a word is at least one token)
+        low, high = 0, min(len(words), tokens)
         while low < high:
             middle = (low + high + 1) // 2
             if self._model.token_count(" ".join(words[:middle]), True) <= tokens:
