@@ -144,10 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         qrels = {k: v for part in parts for k, v in part[1].items()}
         return queries, qrels, np.concatenate([part[2] for part in parts])
 
+    tune_queries, tune_qrels, tune_vectors = tuning()
     weight = LEXICAL_WEIGHT
     if args.tune:
-        queries, qrels, vectors = tuning()
-        tried = {w: evaluate(qrels, _rankings(index, queries, vectors, "fused", w))["MAP@5"] for w in WEIGHTS}
+        tried = {
+            w: evaluate(tune_qrels, _rankings(index, tune_queries, tune_vectors, "fused", w))["MAP@5"] for w in WEIGHTS
+        }
         for w, value in tried.items():
             print(f"  train+dev MAP@5 with lexical weight {w:.2f}: {value:.4f}")
         weight = max(tried, key=lambda w: tried[w])
@@ -159,7 +161,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores = evaluate(qrels, _rankings(index, queries, vectors, method, weight, depth=CANDIDATES))
         print(f"| {method} | " + " | ".join(f"{scores[name]:.4f}" for name in scores) + " |")
     checked_on = {c.id: check_date(c.date) for c in collection}
-    tune_queries, tune_qrels, tune_vectors = tuning()
     tried = {
         b: evaluate(tune_qrels, _date_rankings(index, tune_queries, tune_vectors, checked_on, weight, b))["MAP@5"]
         for b in BONUSES
