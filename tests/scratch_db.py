@@ -45,23 +45,35 @@ def veeduria_ok(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def empty_postgres(url: str, suffix: str) -> tuple[str, Callable[[], None]]:
-    """A new empty PostgreSQL database beside the one of ``url`` (named after it, ``suffix`` and this process):
-    its address and the function that drops it."""
+def drop_postgres(admin: str, db: str) -> None:
+    """Drop the PostgreSQL database ``db`` if it exists (through the ``admin`` connection address)."""
     import psycopg
     from psycopg import sql
 
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
+def create_postgres(admin: str, db: str, template: str | None = None) -> None:
+    """Create the PostgreSQL database ``db`` anew (dropped first if left over), empty or copied from ``template``."""
+    import psycopg
+    from psycopg import sql
+
+    drop_postgres(admin, db)
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db))
+    if template:
+        statement = sql.SQL("{} TEMPLATE {}").format(statement, sql.Identifier(template))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def empty_postgres(url: str, suffix: str) -> tuple[str, Callable[[], None]]:
+    """A new empty PostgreSQL database beside the one of ``url`` (named after it, ``suffix`` and this process):
+    its address and the function that drops it."""
     base, name = url.rsplit("/", 1)
     scratch, admin = f"{name}_{suffix}_{os.getpid()}", f"{base}/postgres"
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
-
-    drop()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-    return f"{base}/{scratch}", drop
+    create_postgres(admin, scratch)
+    return f"{base}/{scratch}", lambda: drop_postgres(admin, scratch)
 
 
 @dataclass
@@ -97,17 +109,9 @@ class ScratchDatabases:
             env["DATABASE_URL"] = self.url(name)
         return env
 
-    def _sql(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self._admin, autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
-
     def _create(self, name: str, template: str | None = None) -> None:
         db = self._db_name(name)
-        self._sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        suffix = f' TEMPLATE "{self._db_name(template)}"' if template else ""
-        self._sql(f'CREATE DATABASE "{db}"{suffix}')
+        create_postgres(self._admin, db, self._db_name(template) if template else None)
         self._names.append(db)
 
     def new(self) -> dict[str, str]:
@@ -127,4 +131,4 @@ class ScratchDatabases:
     def drop_all(self) -> None:
         if self.engine == "postgres":
             for db in reversed(self._names):
-                self._sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+                drop_postgres(self._admin, db)
